@@ -1,0 +1,27 @@
+"""Train a PyTorch model on FashionMNIST: data, model, loops, curves and widgets for the notebooks."""
+
+from .data import CLASSES, DataError, InMemoryDataset, load_fashion_mnist, make_loaders, split_train_val
+from .models import NeuralNetwork, count_parameters
+from .plotting import plot_history, plot_images
+from .training import Diverged, History, LoopResult, fit, get_device, set_seed, test_loop, train_loop
+
+__all__ = [
+    "CLASSES",
+    "DataError",
+    "Diverged",
+    "History",
+    "InMemoryDataset",
+    "LoopResult",
+    "NeuralNetwork",
+    "count_parameters",
+    "fit",
+    "get_device",
+    "load_fashion_mnist",
+    "make_loaders",
+    "plot_history",
+    "plot_images",
+    "set_seed",
+    "split_train_val",
+    "test_loop",
+    "train_loop",
+]

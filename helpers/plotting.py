@@ -1,0 +1,100 @@
+"""Loss and accuracy curves, and image grids; each function returns the Figure it drew on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from .training import History
+
+# Okabe-Ito: distinguishable with the common kinds of colour blindness, and in grey.
+COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
+
+
+def _as_history(h) -> History:
+    return h if isinstance(h, History) else History.from_dict(h)
+
+
+def history_figure(figsize: tuple[float, float] = (10, 4)) -> Figure:
+    """Return an empty figure with a loss axes and an accuracy axes side by side."""
+    fig, _ = plt.subplots(1, 2, figsize=figsize, layout="constrained")
+    return fig
+
+
+def plot_history(
+    histories: History | dict | Sequence[History | dict],
+    labels: Sequence[str] | None = None,
+    fig: Figure | None = None,
+    fade_all_but_last: bool = False,
+    title: str | None = None,
+) -> Figure:
+    """Draw train and test loss (left) and accuracy (right) against the epoch; return the figure.
+
+    Several histories are overlaid, one colour each; train is a solid line, test a dashed one.
+    An epoch still in progress (or cut short) continues the train curve as a dotted line.
+    """
+    if isinstance(histories, (History, dict)):
+        histories = [histories]
+    histories = [_as_history(h) for h in histories]
+    if labels is None:
+        labels = [h.label or (f"run {i + 1}" if len(histories) > 1 else "") for i, h in enumerate(histories)]
+    if fig is None:
+        fig = history_figure()
+    ax_loss, ax_acc = fig.axes[:2]
+    for ax in (ax_loss, ax_acc):
+        ax.clear()
+    for i, (h, label) in enumerate(zip(histories, labels)):
+        color = COLORS[i % len(COLORS)]
+        faded = fade_all_but_last and i < len(histories) - 1
+        style = {"color": color, "alpha": 0.35 if faded else 1.0, "linewidth": 1.2 if faded else 2.0}
+        prefix = f"{label}: " if label else ""
+        for ax, train, test, scale in (
+            (ax_loss, h.train_loss, h.test_loss, 1.0),
+            (ax_acc, h.train_acc, h.test_acc, 100.0),
+        ):
+            ax.plot(h.epoch, [scale * v for v in train], marker="o", markersize=4, label=f"{prefix}train", **style)
+            ax.plot(h.epoch, [scale * v for v in test], marker="s", markersize=4, linestyle="--",
+                    label=f"{prefix}test", **style)
+            if h.partial:
+                start = [(h.epoch[-1], train[-1])] if h.epoch else []
+                xs = [x for x, _ in start] + [p[0] for p in h.partial]
+                column = 1 if ax is ax_loss else 2
+                ys = [scale * y for _, y in start] + [scale * p[column] for p in h.partial]
+                ax.plot(xs, ys, linestyle=":", **style)
+    ax_loss.set(title="Loss (lower is better)", xlabel="Epoch", ylabel="Cross-entropy loss (mean per image)")
+    ax_acc.set(title="Accuracy (higher is better)", xlabel="Epoch", ylabel="Accuracy (% of images)")
+    top = max([100 * v for h in histories for v in h.train_acc + h.test_acc + [p[2] for p in h.partial]], default=100)
+    ax_acc.set_ylim(bottom=None, top=min(100.0, top + 3))
+    for ax in (ax_loss, ax_acc):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize="small")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_images(images, labels, classes: Sequence[str], predictions=None, ncols: int = 8) -> Figure:
+    """Draw images in a grid titled with their class (and a prediction, red when wrong); return the figure."""
+    n = len(images)
+    nrows = (n + ncols - 1) // ncols
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.4 * ncols, 1.6 * nrows), squeeze=False, layout="constrained")
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= n:
+            continue
+        ax.imshow(np.asarray(images[i], dtype=np.float32).squeeze(), cmap="gray_r", vmin=0, vmax=1)
+        truth = classes[int(labels[i])]
+        if predictions is None:
+            ax.set_title(truth, fontsize=9)
+        else:
+            guess = classes[int(predictions[i])]
+            wrong = guess != truth
+            ax.set_title(f"{guess}\n(is {truth})" if wrong else guess, fontsize=8,
+                         color=COLORS[3] if wrong else "black")
+    return fig

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install the Debian packages a part of the series needs, when they are missing and apt can do it.
+#   dataset  FashionMNIST's four files (dataset-fashion-mnist)
+#   browser  Chromium, for the browser test (chromium)
+set -euo pipefail
+what=${1:?usage: system-packages.sh dataset|browser}
+case "$what" in
+  dataset)
+    [ -d /usr/share/datasets/fashion-mnist ] && exit 0
+    [ -f data/FashionMNIST/raw/t10k-labels-idx1-ubyte ] && exit 0
+    pkg=dataset-fashion-mnist ;;
+  browser)
+    command -v chromium >/dev/null 2>&1 && exit 0
+    pkg=chromium ;;
+  *) echo "unknown part: $what (dataset or browser)" >&2; exit 2 ;;
+esac
+
+if command -v apt-get >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null && sudo="sudo -n"; }
+  if [ "$(id -u)" -eq 0 ] || [ -n "$sudo" ]; then
+    echo "Installing Debian's $pkg ..."
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq "$pkg" >/dev/null
+    exit 0
+  fi
+fi
+if [ "$what" = dataset ]; then
+  echo "Note: $pkg not installed (no apt, or no root); the data will be downloaded by torchvision instead."
+else
+  echo "Note: Chromium is not installed, so the browser test cannot run here."
+  echo "      On Debian/Ubuntu: sudo apt-get install chromium. Under CI=true the browser test then fails."
+fi

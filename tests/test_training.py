@@ -1,0 +1,176 @@
+import math
+import threading
+
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from helpers import NeuralNetwork, fit, get_device, set_seed, test_loop, train_loop
+from helpers.data import InMemoryDataset
+from helpers.training import Diverged, History
+
+
+def subset(ds, n, start=0):
+    return InMemoryDataset(ds.images[start:start + n], ds.targets[start:start + n], ds.classes)
+
+
+@pytest.fixture(scope="module")
+def small(fashion):
+    return subset(fashion.train, 2048), subset(fashion.test, 1000)
+
+
+def loaders(small, batch_size=64, seed=0):
+    set_seed(seed)
+    return DataLoader(small[0], batch_size=batch_size, shuffle=True), DataLoader(small[1], batch_size=500)
+
+
+def test_get_device_here_is_cpu():
+    assert get_device().type in {"cpu", "cuda", "mps"}
+    if not torch.cuda.is_available():
+        assert get_device().type in {"cpu", "mps"}
+
+
+def test_loss_falls_on_real_data(small):
+    train, test = loaders(small)
+    model = NeuralNetwork()
+    loss_fn = nn.CrossEntropyLoss()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    before = test_loop(test, model, loss_fn)
+    for _ in range(3):
+        train_loop(train, model, loss_fn, opt)
+    after = test_loop(test, model, loss_fn)
+    assert math.isclose(before.loss, math.log(10), abs_tol=0.1)  # untrained: about chance
+    assert after.loss < before.loss - 0.5 and after.accuracy > 0.6
+
+
+def test_test_loop_changes_nothing_and_keeps_no_gradients(small):
+    _, test = loaders(small)
+    model = NeuralNetwork()
+    model.train()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    test_loop(test, model, nn.CrossEntropyLoss())
+    assert not model.training
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    assert all(p.grad is None for p in model.parameters())
+
+
+def test_averages_are_per_sample_with_an_uneven_last_batch():
+    torch.manual_seed(0)
+    X, y = torch.randn(10, 4), torch.tensor([0, 1, 2, 0, 1, 2, 0, 1, 2, 0])
+    model = nn.Linear(4, 3)
+    loss_fn = nn.CrossEntropyLoss()
+    result = test_loop(DataLoader(TensorDataset(X, y), batch_size=4), model, loss_fn)  # batches of 4, 4, 2
+    with torch.no_grad():
+        logits = model(X)
+        per_sample = nn.functional.cross_entropy(logits, y, reduction="none")
+        correct = (logits.argmax(1) == y).float()
+    assert result.loss == pytest.approx(per_sample.mean().item(), rel=1e-6)
+    assert result.accuracy == pytest.approx(correct.mean().item())
+    batch_means = [per_sample[i:i + 4].mean().item() for i in (0, 4, 8)]
+    assert not math.isclose(sum(batch_means) / 3, result.loss, rel_tol=1e-4)  # the naive mean differs here
+
+
+def test_hand_written_step_agrees_with_torch_sgd(small):
+    X, y = small[0].images[:64], small[0].targets[:64]
+    set_seed(3)
+    by_hand = NeuralNetwork()
+    by_torch = NeuralNetwork()
+    by_torch.load_state_dict(by_hand.state_dict())
+    lr = 0.05
+    loss = nn.functional.cross_entropy(by_hand(X), y)
+    loss.backward()
+    with torch.no_grad():
+        for p in by_hand.parameters():
+            p -= lr * p.grad
+    opt = torch.optim.SGD(by_torch.parameters(), lr=lr)
+    nn.functional.cross_entropy(by_torch(X), y).backward()
+    opt.step()
+    for a, b in zip(by_hand.parameters(), by_torch.parameters()):
+        torch.testing.assert_close(a, b)
+
+
+def run_fit(small, epochs=2, lr=0.1, seed=0, **kwargs):
+    train, test = loaders(small, seed=seed)
+    model = NeuralNetwork()
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    return model, fit(model, train, test, nn.CrossEntropyLoss(), opt, epochs, **kwargs)
+
+
+def test_fit_history_has_one_entry_per_epoch(small):
+    calls = []
+    _, h = run_fit(small, epochs=3, callback=lambda hist: calls.append((len(hist), len(hist.partial))), callback_every=10)
+    assert h.status == "finished" and h.epoch == [1, 2, 3]
+    for key in ("train_loss", "train_acc", "test_loss", "test_acc", "seconds", "lr"):
+        assert len(getattr(h, key)) == 3
+    assert h.lr == [0.1, 0.1, 0.1]
+    assert all(0 <= a <= 1 for a in h.train_acc + h.test_acc)
+    # 32 batches an epoch: running points after batches 10, 20, 30, then the epoch itself
+    assert calls[:4] == [(0, 1), (0, 2), (0, 3), (1, 0)] and len(calls) == 12
+
+
+def test_fit_records_scheduled_learning_rates(small):
+    train, test = loaders(small)
+    model = NeuralNetwork()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    h = fit(model, train, test, nn.CrossEntropyLoss(), opt, 3, scheduler=sched)
+    assert h.lr == pytest.approx([0.1, 0.05, 0.025])
+
+
+def test_same_seed_same_history(small):
+    _, a = run_fit(small, seed=7)
+    _, b = run_fit(small, seed=7)
+    _, c = run_fit(small, seed=8)
+    assert a.train_loss == b.train_loss and a.test_acc == b.test_acc
+    assert a.train_loss != c.train_loss
+
+
+def test_fit_continues_a_history(small):
+    train, test = loaders(small)
+    model = NeuralNetwork()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    h = fit(model, train, test, nn.CrossEntropyLoss(), opt, 1)
+    fit(model, train, test, nn.CrossEntropyLoss(), opt, 2, history=h)
+    assert h.epoch == [1, 2, 3]
+
+
+def test_divergence_stops_with_a_sentence_and_keeps_the_history(small, capsys):
+    _, h = run_fit(small, epochs=3, lr=50.0, callback=lambda hist: None, callback_every=5)
+    assert h.status == "diverged"
+    assert "learning rate 50 is too high, try about 5" in h.message
+    assert "at epoch 1, batch" in h.message
+    assert h.message in capsys.readouterr().out
+
+
+def test_train_loop_raises_on_divergence(small):
+    train, _ = loaders(small)
+    model = NeuralNetwork()
+    with pytest.raises(Diverged, match="too high"):
+        train_loop(train, model, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=50.0))
+
+
+def test_stop_signal_ends_the_run_and_keeps_what_was_done(small):
+    stop = threading.Event()
+
+    def stop_after_first_epoch(hist: History):
+        if len(hist) == 1:
+            stop.set()
+
+    _, h = run_fit(small, epochs=5, callback=stop_after_first_epoch, stop=stop)
+    assert h.status == "stopped" and h.epoch == [1]
+
+
+def test_keyboard_interrupt_keeps_the_history(small):
+    def interrupt_midway(hist: History):
+        if len(hist) == 1 and hist.partial:
+            raise KeyboardInterrupt
+
+    _, h = run_fit(small, epochs=4, callback=interrupt_midway, callback_every=8)
+    assert h.status == "interrupted" and h.epoch == [1] and h.partial
+
+
+def test_history_round_trips_through_a_dict(small):
+    _, h = run_fit(small, epochs=1)
+    again = History.from_dict(h.as_dict())
+    assert again.as_dict() == h.as_dict() and len(again) == 1
