@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from .training import History
@@ -72,8 +73,14 @@ def plot_history(
     for ax in (ax_loss, ax_acc):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
-        if ax.get_legend_handles_labels()[0]:
+    if len(histories) == 1:
+        for ax in (ax_loss, ax_acc):
             ax.legend(fontsize="small")
+    elif histories:
+        # One entry per run, then what the two line styles mean: a legend that stays short.
+        handles = [Line2D([], [], color=COLORS[i % len(COLORS)], linewidth=2) for i in range(len(histories))]
+        handles += [Line2D([], [], color="0.3", marker="o", markersize=4), Line2D([], [], color="0.3", linestyle="--")]
+        ax_loss.legend(handles, [*labels, "train", "test"], fontsize="small")
     if title:
         fig.suptitle(title)
     return fig

@@ -30,7 +30,7 @@ def test_one_history_gives_loss_and_accuracy_side_by_side():
 def test_several_histories_are_overlaid_with_their_labels():
     fig = plot_history([make("SGD"), make("Adam", 2)])
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert labels == ["SGD: train", "SGD: test", "Adam: train", "Adam: test"]
+    assert labels == ["SGD", "Adam", "train", "test"]
     colors = {line.get_color() for line in fig.axes[0].get_lines()}
     assert len(colors) == 2
 

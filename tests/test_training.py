@@ -174,3 +174,19 @@ def test_history_round_trips_through_a_dict(small):
     _, h = run_fit(small, epochs=1)
     again = History.from_dict(h.as_dict())
     assert again.as_dict() == h.as_dict() and len(again) == 1
+
+
+def test_divergence_keeps_the_running_points_of_its_epoch(small):
+    train, test = loaders(small)
+    model = NeuralNetwork()
+    calls = {"n": 0}
+
+    def loss_that_breaks(pred, y):  # a NaN at a known batch, whatever the CPU
+        calls["n"] += 1
+        loss = nn.functional.cross_entropy(pred, y)
+        return loss * float("nan") if calls["n"] == 32 + 2 + 20 else loss  # 2 test batches
+
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    h = fit(model, train, test, loss_that_breaks, opt, 3, callback=lambda _: None, callback_every=5)
+    assert h.status == "diverged" and h.message.startswith("The loss became NaN at epoch 2, batch 20 of 32")
+    assert h.epoch == [1] and [round(x, 4) for x, _, _ in h.partial] == [1 + 5 / 32, 1 + 10 / 32, 1 + 15 / 32]

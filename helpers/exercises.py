@@ -1,0 +1,236 @@
+"""Self-checks for the notebooks' exercises: each says whether an answer works and, if not, gives a hint."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import torch
+from torch import nn
+
+
+def _report(ok: bool, praise: str, hint: str) -> bool:
+    print(("Correct! " + praise) if ok else ("Not yet. Hint: " + hint))
+    return ok
+
+
+def _raises(fn: Callable, *args) -> str | None:
+    try:
+        fn(*args)
+    except Exception as exc:  # a learner's code can fail in any way; say which
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+# --- 01_data ----------------------------------------------------------------------------------
+
+def check_batch_count(n_batches: int, last_batch_size: int, dataset_size: int = 60_000, batch_size: int = 256) -> bool:
+    """Check the number of batches in an epoch and the size of the last one."""
+    full, rest = divmod(dataset_size, batch_size)
+    want = (full + (rest > 0), rest or batch_size)
+    return _report(
+        (n_batches, last_batch_size) == want,
+        f"{dataset_size:,} images in batches of {batch_size} make {want[0]} batches, the last holding {want[1]}.",
+        "divide the dataset size by the batch size; the remainder, if any, makes one more, smaller batch.",
+    )
+
+
+def check_mean_pixel(value: float, dataset) -> bool:
+    """Check the mean pixel value of a whole dataset."""
+    want = float(dataset.images.mean()) if hasattr(dataset, "images") else None
+    if want is None:
+        total, count = 0.0, 0
+        for x, _ in dataset:
+            total, count = total + float(x.sum()), count + x.numel()
+        want = total / count
+    return _report(
+        math.isclose(float(value), want, abs_tol=5e-4),
+        f"the mean is {want:.4f}: most of a FashionMNIST image is black background.",
+        "add up every batch's pixel sum and count, then divide once at the end: "
+        "a mean of batch means is off when the last batch is smaller.",
+    )
+
+
+# --- 02_model ---------------------------------------------------------------------------------
+
+def check_parameter_guess(model: nn.Module, guess: int) -> bool:
+    """Check a guessed parameter count against the model's real one."""
+    real = sum(p.numel() for p in model.parameters())
+    out = model(torch.zeros(2, 1, 28, 28))
+    if out.shape != (2, 10):
+        return _report(False, "", f"the model should output 10 scores per image, it gives shape {list(out.shape)}.")
+    return _report(
+        int(guess) == real,
+        f"{real:,} parameters.",
+        f"the model has {real:,}, you guessed {int(guess):,}. A Linear(a, b) layer holds a*b weights and b biases.",
+    )
+
+
+def check_predict(predict: Callable[[nn.Module, torch.Tensor], torch.Tensor]) -> bool:
+    """Check a function that returns the predicted class of each image."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    X = torch.rand(7, 1, 28, 28)
+    failed = _raises(predict, model, X)
+    if failed:
+        return _report(False, "", f"calling predict(model, X) failed with {failed}.")
+    got = predict(model, X)
+    want = model(X).argmax(dim=1)
+    if not isinstance(got, torch.Tensor) or got.shape != want.shape:
+        return _report(False, "", f"return one class index per image: a tensor of shape {list(want.shape)}.")
+    if got.requires_grad:
+        return _report(False, "", "predictions need no gradients: compute them under torch.no_grad().")
+    return _report(torch.equal(got.long(), want), "the class with the largest logit is the prediction.",
+                   "the prediction is the index of the largest logit along dimension 1.")
+
+
+# --- 03_loss ----------------------------------------------------------------------------------
+
+def check_cross_entropy(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> bool:
+    """Check a hand-written cross-entropy against PyTorch's, including very large logits."""
+    torch.manual_seed(0)
+    logits, y = torch.randn(8, 10), torch.randint(0, 10, (8,))
+    for scale, note in ((1.0, "ordinary logits"), (1000.0, "logits around 1000")):
+        failed = _raises(fn, logits * scale, y)
+        if failed:
+            return _report(False, "", f"with {note} your function failed with {failed}.")
+        got = torch.as_tensor(fn(logits * scale, y), dtype=torch.float32)
+        want = nn.functional.cross_entropy(logits * scale, y)
+        if not torch.isfinite(got):
+            return _report(False, "", f"with {note} you get {float(got)}: exp() overflows. Subtract each row's "
+                           "maximum before exponentiating, or use torch.logsumexp.")
+        if not torch.allclose(got, want, rtol=1e-4, atol=1e-4):
+            return _report(False, "", f"with {note} you get {float(got):.4f}, PyTorch {float(want):.4f}. "
+                           "Take -log of the softmax probability of the right class, averaged over the batch.")
+    return _report(True, "it matches nn.CrossEntropyLoss, even for huge logits.", "")
+
+
+def check_accuracy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> bool:
+    """Check an accuracy function on class-index and one-hot targets."""
+    torch.manual_seed(1)
+    logits = torch.randn(50, 10)
+    y = torch.randint(0, 10, (50,))
+    want = (logits.argmax(1) == y).float().mean().item()
+    for targets, kind in ((y, "class indices"), (nn.functional.one_hot(y, 10).float(), "one-hot rows")):
+        failed = _raises(fn, logits, targets)
+        if failed:
+            return _report(False, "", f"with {kind} your function failed with {failed}.")
+        got = float(fn(logits, targets))
+        if got > 1.0 + 1e-9:
+            return _report(False, "", f"with {kind} you get {got:.2f}, above 1 (100%): compare one class per "
+                           "image, so turn one-hot rows into indices with argmax(dim=1) first.")
+        if not math.isclose(got, want, abs_tol=1e-6):
+            return _report(False, "", f"with {kind} you get {got:.4f}, expected {want:.4f} (a fraction of images).")
+    return _report(True, "the same answer for both kinds of target, and never above 100%.", "")
+
+
+# --- 04_optimizer -----------------------------------------------------------------------------
+
+def _tiny_problem(seed: int = 0):
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(5, 4), nn.ReLU(), nn.Linear(4, 3))
+    X, y = torch.randn(16, 5), torch.randint(0, 3, (16,))
+    return model, X, y
+
+
+def check_sgd_step(step: Callable[[list, float], None]) -> bool:
+    """Check a hand-written gradient-descent step against torch.optim.SGD."""
+    mine, X, y = _tiny_problem()
+    ref, _, _ = _tiny_problem()
+    for model in (mine, ref):
+        nn.functional.cross_entropy(model(X), y).backward()
+    failed = _raises(step, list(mine.parameters()), 0.1)
+    if failed:
+        return _report(False, "", f"sgd_step(params, lr) failed with {failed}. Update inside torch.no_grad().")
+    torch.optim.SGD(ref.parameters(), lr=0.1).step()
+    same = all(torch.allclose(a, b) for a, b in zip(mine.parameters(), ref.parameters()))
+    return _report(same, "your step moves every parameter exactly as SGD does.",
+                   "each parameter moves by -lr * its gradient: p -= lr * p.grad, in place.")
+
+
+def check_momentum_step(step: Callable[[list, list, float, float], None]) -> bool:
+    """Check a hand-written momentum step (three steps in a row) against torch.optim.SGD(momentum=...)."""
+    mine, X, y = _tiny_problem(1)
+    ref, _, _ = _tiny_problem(1)
+    params = list(mine.parameters())
+    velocities = [torch.zeros_like(p) for p in params]
+    opt = torch.optim.SGD(ref.parameters(), lr=0.1, momentum=0.9)
+    for _ in range(3):
+        for model in (mine, ref):
+            for p in model.parameters():
+                p.grad = None
+            nn.functional.cross_entropy(model(X), y).backward()
+        failed = _raises(step, params, velocities, 0.1, 0.9)
+        if failed:
+            return _report(False, "", f"momentum_step failed with {failed}.")
+        opt.step()
+    same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine.parameters(), ref.parameters()))
+    return _report(same, "three steps agree with torch.optim.SGD(momentum=0.9).",
+                   "PyTorch's rule: v = beta * v + grad (v starts at zero), then p -= lr * v; "
+                   "update v in place (v.mul_(beta).add_(p.grad)) so the list keeps the new values.")
+
+
+# --- 05_full_loop -----------------------------------------------------------------------------
+
+def check_train_step(train_step: Callable) -> bool:
+    """Check a one-batch training step: forward, loss, backward, step, with gradients cleared."""
+    mine, X, y = _tiny_problem(2)
+    ref, _, _ = _tiny_problem(2)
+    loss_fn = nn.CrossEntropyLoss()
+    opt_mine = torch.optim.SGD(mine.parameters(), lr=0.1)
+    opt_ref = torch.optim.SGD(ref.parameters(), lr=0.1)
+    for _ in range(3):
+        failed = _raises(train_step, mine, X, y, loss_fn, opt_mine)
+        if failed:
+            return _report(False, "", f"train_step(model, X, y, loss_fn, optimizer) failed with {failed}.")
+        opt_ref.zero_grad()
+        loss_fn(ref(X), y).backward()
+        opt_ref.step()
+    same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine.parameters(), ref.parameters()))
+    return _report(same, "three steps in a row match the reference loop.",
+                   "after three calls your parameters differ from the reference: are the gradients "
+                   "cleared (optimizer.zero_grad()) before each backward()?")
+
+
+def check_fair_loss(evaluate: Callable) -> bool:
+    """Check an evaluation that averages the loss over samples, in eval mode, without gradients."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    torch.manual_seed(3)
+    model = nn.Sequential(nn.Linear(5, 8), nn.Dropout(0.5), nn.Linear(8, 3))
+    X, y = torch.randn(10, 5), torch.randint(0, 3, (10,))
+    loader = DataLoader(TensorDataset(X, y), batch_size=4)  # batches of 4, 4 and 2
+    model.train()
+    failed = _raises(evaluate, model, loader, nn.CrossEntropyLoss())
+    if failed:
+        return _report(False, "", f"evaluate(model, loader, loss_fn) failed with {failed}.")
+    got = float(evaluate(model, loader, nn.CrossEntropyLoss()))
+    model.eval()
+    with torch.no_grad():
+        want = nn.functional.cross_entropy(model(X), y).item()
+    if math.isclose(got, want, rel_tol=1e-5):
+        return _report(True, "averaged over every sample, in eval mode.", "")
+    return _report(False, "", "weight each batch's mean loss by its size and divide by the number of samples, "
+                   "and call model.eval() first (this model has dropout, which eval mode turns off).")
+
+
+# --- 06_plotting ------------------------------------------------------------------------------
+
+def check_best_epoch(best_epoch: Callable, history) -> bool:
+    """Check a function that returns the epoch with the lowest test loss."""
+    want = history.epoch[min(range(len(history)), key=lambda i: history.test_loss[i])]
+    failed = _raises(best_epoch, history)
+    if failed:
+        return _report(False, "", f"best_epoch(history) failed with {failed}.")
+    got = best_epoch(history)
+    return _report(got == want, f"epoch {want} has the lowest test loss.",
+                   "find the index of the smallest value in history.test_loss and return history.epoch at "
+                   "that index (epochs count from 1, list indices from 0).")
+
+
+def check_diagnosis(answers: dict, truth: dict) -> bool:
+    """Check a diagnosis of each labelled run ('too low', 'good', 'too high')."""
+    wrong = [k for k in truth if str(answers.get(k, "")).strip().lower() != truth[k]]
+    return _report(not wrong, "every run is read right.",
+                   f"look again at run(s) {', '.join(wrong)}: a rate too low gives a slow, steady fall; "
+                   "too high gives a noisy, rising or cut-off curve.")

@@ -1,0 +1,183 @@
+import gc
+import os
+import time
+
+import matplotlib.pyplot as plt
+import psutil
+import pytest
+
+from helpers.data import InMemoryDataset
+from helpers.widgets import (
+    RunSettings,
+    TrainingPanel,
+    descent_explorer,
+    descent_path,
+    describe_descent,
+)
+
+
+def subset(ds, n):
+    return InMemoryDataset(ds.images[:n], ds.targets[:n], ds.classes)
+
+
+@pytest.fixture(scope="module")
+def small(fashion):
+    return subset(fashion.train, 4096), subset(fashion.test, 1000)
+
+
+def wait_until(condition, timeout=60.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_train_button_trains_and_fills_the_table(small):
+    panel = TrainingPanel(*small)
+    before = panel.plot.value
+    panel.lr.value, panel.epochs.value = 0.1, 2
+    panel.train_button.click()
+    assert panel.running and panel.train_button.disabled and not panel.stop_button.disabled
+    panel.wait(60)
+    assert not panel.running and not panel.train_button.disabled
+    (row,) = panel.runs_table()
+    assert row["status"] == "finished" and row["epochs"] == "2/2" and row["lr"] == pytest.approx(0.1)
+    assert float(row["best test acc"].rstrip("%")) > 60
+    assert panel.plot.value != before and panel.plot.value[:4] == b"\x89PNG"
+    assert "Done" in panel.status.value and "test loss" in panel.status.value
+    assert "<td>finished</td>" in panel.table.value
+    assert panel.progress.value == panel.progress.max
+
+
+def test_curves_grow_while_it_trains(small):
+    panel = TrainingPanel(*small, redraw_seconds=0.0)
+    panel.epochs.value = 3
+    images = []
+    panel.plot.observe(lambda change: images.append(change["new"]), names="value")
+    panel.train_button.click()
+    assert wait_until(lambda: panel.runs[0].history.partial, 30)  # a point before the first epoch ends
+    panel.wait(60)
+    assert len(set(images)) >= 4  # redrawn within epochs and after each
+
+
+def test_stop_ends_the_run_and_keeps_its_curves(small):
+    panel = TrainingPanel(*small)
+    panel.epochs.value = 30
+    panel.train_button.click()
+    assert wait_until(lambda: len(panel.runs[0].history) >= 1, 60)
+    panel.stop_button.click()
+    stopped_at = time.monotonic()
+    panel.wait(10)
+    assert not panel.running and time.monotonic() - stopped_at < 2
+    history = panel.runs[0].history
+    assert history.status == "stopped" and 1 <= len(history) < 30
+    assert "Stopped" in panel.status.value
+    assert panel.runs_table()[0]["status"] == "stopped"
+
+
+def test_divergence_stops_with_a_sentence_and_keeps_the_curves(small):
+    panel = TrainingPanel(*small)
+    panel.train_button.click()
+    panel.wait(60)
+    drawn = panel.plot.value
+    panel.optimizer.value, panel.lr.value, panel.epochs.value = "Adam", 1.0, 5
+    panel.train_button.click()
+    panel.wait(60)
+    assert panel.runs[1].history.status == "diverged"
+    assert "learning rate 1 is too high, try about 0.1" in panel.status.value
+    assert "color:#D55E00" in panel.status.value  # shown as a warning
+    assert panel.runs[0].history.status == "finished" and len(panel.runs[0].history) == 5  # earlier run kept
+    assert panel.plot.value != drawn and not panel.train_button.disabled
+
+
+def test_a_run_stuck_at_chance_says_so(small):
+    panel = TrainingPanel(*small)
+    panel.optimizer.value, panel.lr.value, panel.epochs.value = "SGD + momentum", 0.3, 1
+    panel.train_button.click()
+    panel.wait(60)
+    if panel.runs[0].history.best_test_acc < 0.15:
+        assert "chance" in panel.status.value
+
+
+def test_momentum_slider_follows_the_optimizer(small):
+    panel = TrainingPanel(*small)
+    assert panel.momentum.disabled
+    panel.optimizer.value = "SGD + momentum"
+    assert not panel.momentum.disabled
+    panel.optimizer.value = "Adam"
+    assert panel.momentum.disabled
+
+
+def test_clear_forgets_the_runs(small):
+    panel = TrainingPanel(*small)
+    panel.epochs.value = 1
+    panel.train_button.click()
+    panel.wait(60)
+    assert len(panel.runs_table()) == 1
+    panel.clear_button.click()
+    assert panel.runs_table() == [] and "No runs yet" in panel.table.value
+
+
+def test_bad_settings_give_a_message_and_start_nothing(small):
+    panel = TrainingPanel(subset(small[0], 100), small[1])
+    panel.batch_size.value = 512
+    panel.train_button.click()
+    assert not panel.running and panel.runs == []
+    assert "larger than the 100 training images" in panel.status.value
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        (RunSettings(lr=0.0), "above 0"),
+        (RunSettings(lr=-0.1), "negative"),
+        (RunSettings(lr=float("nan")), "finite number"),
+        (RunSettings(epochs=0), "at least 1"),
+        (RunSettings(batch_size=0), "at least 1"),
+        (RunSettings(optimizer="RMSProp"), "one of SGD"),
+        (RunSettings(optimizer="SGD + momentum", momentum=1.5), "below 1"),
+    ],
+)
+def test_run_settings_refuse_bad_values(settings, message):
+    with pytest.raises(ValueError, match=message):
+        settings.check(60_000)
+
+
+def test_twenty_runs_leave_no_figures_and_no_growing_memory(fashion):
+    panel = TrainingPanel(subset(fashion.train, 512), subset(fashion.test, 200))
+    panel.epochs.value, panel.batch_size.value = 1, 128
+    process = psutil.Process(os.getpid())
+
+    def runs(n):
+        for _ in range(n):
+            panel.train_button.click()
+            panel.wait(30)
+
+    runs(5)
+    gc.collect()
+    before = process.memory_info().rss
+    runs(15)
+    gc.collect()
+    grown = process.memory_info().rss - before
+    assert len(panel.runs) == 20 and plt.get_fignums() == []
+    assert grown < 40 * 2**20, f"memory grew by {grown / 2**20:.0f} MiB over 15 runs"
+
+
+def test_descent_path_regimes():
+    assert describe_descent(0.01) == "slow"
+    assert describe_descent(0.3) == "converges"
+    assert describe_descent(0.9) == "oscillates"
+    assert describe_descent(1.1) == "diverges"
+    path = descent_path(0.9, x0=4.0, steps=3)
+    assert path.tolist() == pytest.approx([4.0, -3.2, 2.56, -2.048])
+
+
+def test_descent_explorer_redraws_on_slider_change():
+    box = descent_explorer()
+    slider, image = box.children
+    first = image.value
+    slider.value = 1.05
+    assert first[:4] == b"\x89PNG" and image.value != first
+    assert plt.get_fignums() == []
