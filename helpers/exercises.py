@@ -9,9 +9,34 @@ import torch
 from torch import nn
 
 
-def _report(ok: bool, praise: str, hint: str) -> bool:
+class Verdict:
+    """True when the answer works; shows nothing in a notebook, since the check already printed why."""
+
+    def __init__(self, ok: bool):
+        self.ok = ok
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __repr__(self) -> str:
+        return f"Verdict({self.ok})"
+
+    def _ipython_display_(self) -> None:
+        pass
+
+
+def _report(ok: bool, praise: str, hint: str) -> Verdict:
     print(("Correct! " + praise) if ok else ("Not yet. Hint: " + hint))
-    return ok
+    return Verdict(ok)
+
+
+def _nothing_yet(*answers) -> bool:
+    """Print a nudge and return True when an answer is still the notebook's placeholder."""
+    if any(a is None or a is Ellipsis for a in answers):
+        print("Not yet. Replace the None (or ...) above with your answer, then run this cell again.")
+        return True
+    return False
+
 
 
 def _raises(fn: Callable, *args) -> str | None:
@@ -24,8 +49,10 @@ def _raises(fn: Callable, *args) -> str | None:
 
 # --- 01_data ----------------------------------------------------------------------------------
 
-def check_batch_count(n_batches: int, last_batch_size: int, dataset_size: int = 60_000, batch_size: int = 256) -> bool:
+def check_batch_count(n_batches: int, last_batch_size: int, dataset_size: int = 60_000, batch_size: int = 256) -> Verdict:
     """Check the number of batches in an epoch and the size of the last one."""
+    if _nothing_yet(n_batches, last_batch_size):
+        return Verdict(False)
     full, rest = divmod(dataset_size, batch_size)
     want = (full + (rest > 0), rest or batch_size)
     return _report(
@@ -35,8 +62,10 @@ def check_batch_count(n_batches: int, last_batch_size: int, dataset_size: int = 
     )
 
 
-def check_mean_pixel(value: float, dataset) -> bool:
+def check_mean_pixel(value: float, dataset) -> Verdict:
     """Check the mean pixel value of a whole dataset."""
+    if _nothing_yet(value):
+        return Verdict(False)
     want = float(dataset.images.mean()) if hasattr(dataset, "images") else None
     if want is None:
         total, count = 0.0, 0
@@ -53,8 +82,10 @@ def check_mean_pixel(value: float, dataset) -> bool:
 
 # --- 02_model ---------------------------------------------------------------------------------
 
-def check_parameter_guess(model: nn.Module, guess: int) -> bool:
+def check_parameter_guess(model: nn.Module, guess: int) -> Verdict:
     """Check a guessed parameter count against the model's real one."""
+    if _nothing_yet(model, guess):
+        return Verdict(False)
     real = sum(p.numel() for p in model.parameters())
     out = model(torch.zeros(2, 1, 28, 28))
     if out.shape != (2, 10):
@@ -66,7 +97,7 @@ def check_parameter_guess(model: nn.Module, guess: int) -> bool:
     )
 
 
-def check_predict(predict: Callable[[nn.Module, torch.Tensor], torch.Tensor]) -> bool:
+def check_predict(predict: Callable[[nn.Module, torch.Tensor], torch.Tensor]) -> Verdict:
     """Check a function that returns the predicted class of each image."""
     torch.manual_seed(0)
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
@@ -86,7 +117,7 @@ def check_predict(predict: Callable[[nn.Module, torch.Tensor], torch.Tensor]) ->
 
 # --- 03_loss ----------------------------------------------------------------------------------
 
-def check_cross_entropy(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> bool:
+def check_cross_entropy(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> Verdict:
     """Check a hand-written cross-entropy against PyTorch's, including very large logits."""
     torch.manual_seed(0)
     logits, y = torch.randn(8, 10), torch.randint(0, 10, (8,))
@@ -94,7 +125,10 @@ def check_cross_entropy(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
         failed = _raises(fn, logits * scale, y)
         if failed:
             return _report(False, "", f"with {note} your function failed with {failed}.")
-        got = torch.as_tensor(fn(logits * scale, y), dtype=torch.float32)
+        got = fn(logits * scale, y)
+        if got is None:
+            return _report(False, "", "your function returns nothing: end it with return ...")
+        got = torch.as_tensor(got, dtype=torch.float32)
         want = nn.functional.cross_entropy(logits * scale, y)
         if not torch.isfinite(got):
             return _report(False, "", f"with {note} you get {float(got)}: exp() overflows. Subtract each row's "
@@ -105,7 +139,7 @@ def check_cross_entropy(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
     return _report(True, "it matches nn.CrossEntropyLoss, even for huge logits.", "")
 
 
-def check_accuracy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> bool:
+def check_accuracy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> Verdict:
     """Check an accuracy function on class-index and one-hot targets."""
     torch.manual_seed(1)
     logits = torch.randn(50, 10)
@@ -115,7 +149,10 @@ def check_accuracy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> bool:
         failed = _raises(fn, logits, targets)
         if failed:
             return _report(False, "", f"with {kind} your function failed with {failed}.")
-        got = float(fn(logits, targets))
+        got = fn(logits, targets)
+        if got is None:
+            return _report(False, "", "your function returns nothing: end it with return ...")
+        got = float(got)
         if got > 1.0 + 1e-9:
             return _report(False, "", f"with {kind} you get {got:.2f}, above 1 (100%): compare one class per "
                            "image, so turn one-hot rows into indices with argmax(dim=1) first.")
@@ -133,7 +170,7 @@ def _tiny_problem(seed: int = 0):
     return model, X, y
 
 
-def check_sgd_step(step: Callable[[list, float], None]) -> bool:
+def check_sgd_step(step: Callable[[list, float], None]) -> Verdict:
     """Check a hand-written gradient-descent step against torch.optim.SGD."""
     mine, X, y = _tiny_problem()
     ref, _, _ = _tiny_problem()
@@ -148,7 +185,7 @@ def check_sgd_step(step: Callable[[list, float], None]) -> bool:
                    "each parameter moves by -lr * its gradient: p -= lr * p.grad, in place.")
 
 
-def check_momentum_step(step: Callable[[list, list, float, float], None]) -> bool:
+def check_momentum_step(step: Callable[[list, list, float, float], None]) -> Verdict:
     """Check a hand-written momentum step (three steps in a row) against torch.optim.SGD(momentum=...)."""
     mine, X, y = _tiny_problem(1)
     ref, _, _ = _tiny_problem(1)
@@ -172,7 +209,7 @@ def check_momentum_step(step: Callable[[list, list, float, float], None]) -> boo
 
 # --- 05_full_loop -----------------------------------------------------------------------------
 
-def check_train_step(train_step: Callable) -> bool:
+def check_train_step(train_step: Callable) -> Verdict:
     """Check a one-batch training step: forward, loss, backward, step, with gradients cleared."""
     mine, X, y = _tiny_problem(2)
     ref, _, _ = _tiny_problem(2)
@@ -192,7 +229,7 @@ def check_train_step(train_step: Callable) -> bool:
                    "cleared (optimizer.zero_grad()) before each backward()?")
 
 
-def check_fair_loss(evaluate: Callable) -> bool:
+def check_fair_loss(evaluate: Callable) -> Verdict:
     """Check an evaluation that averages the loss over samples, in eval mode, without gradients."""
     from torch.utils.data import DataLoader, TensorDataset
 
@@ -204,7 +241,10 @@ def check_fair_loss(evaluate: Callable) -> bool:
     failed = _raises(evaluate, model, loader, nn.CrossEntropyLoss())
     if failed:
         return _report(False, "", f"evaluate(model, loader, loss_fn) failed with {failed}.")
-    got = float(evaluate(model, loader, nn.CrossEntropyLoss()))
+    got = evaluate(model, loader, nn.CrossEntropyLoss())
+    if got is None:
+        return _report(False, "", "your function returns nothing: end it with return ...")
+    got = float(got)
     model.eval()
     with torch.no_grad():
         want = nn.functional.cross_entropy(model(X), y).item()
@@ -216,7 +256,7 @@ def check_fair_loss(evaluate: Callable) -> bool:
 
 # --- 06_plotting ------------------------------------------------------------------------------
 
-def check_best_epoch(best_epoch: Callable, history) -> bool:
+def check_best_epoch(best_epoch: Callable, history) -> Verdict:
     """Check a function that returns the epoch with the lowest test loss."""
     want = history.epoch[min(range(len(history)), key=lambda i: history.test_loss[i])]
     failed = _raises(best_epoch, history)
@@ -228,7 +268,7 @@ def check_best_epoch(best_epoch: Callable, history) -> bool:
                    "that index (epochs count from 1, list indices from 0).")
 
 
-def check_diagnosis(answers: dict, truth: dict) -> bool:
+def check_diagnosis(answers: dict, truth: dict) -> Verdict:
     """Check a diagnosis of each labelled run ('too low', 'good', 'too high')."""
     wrong = [k for k in truth if str(answers.get(k, "")).strip().lower() != truth[k]]
     return _report(not wrong, "every run is read right.",
