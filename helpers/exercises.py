@@ -268,9 +268,34 @@ def check_best_epoch(best_epoch: Callable, history) -> Verdict:
                    "that index (epochs count from 1, list indices from 0).")
 
 
-def check_diagnosis(answers: dict, truth: dict) -> Verdict:
-    """Check a diagnosis of each labelled run ('too low', 'good', 'too high')."""
-    wrong = [k for k in truth if str(answers.get(k, "")).strip().lower() != truth[k]]
-    return _report(not wrong, "every run is read right.",
-                   f"look again at run(s) {', '.join(wrong)}: a rate too low gives a slow, steady fall; "
-                   "too high gives a noisy, rising or cut-off curve.")
+# Which learning rate each mystery run used; the letters are shuffled so the order gives nothing away.
+_MYSTERY = {"A": (1.0, "too high"), "B": (0.05, "good"), "C": (0.002, "too low")}
+
+
+def mystery_runs(train_data, test_data, epochs: int = 3, train_size: int = 20_000) -> list:
+    """Return three histories, labelled A, B and C, trained with SGD at three undisclosed learning rates."""
+    from torch.utils.data import DataLoader
+
+    from .data import InMemoryDataset
+    from .models import NeuralNetwork
+    from .training import fit, set_seed
+
+    part = InMemoryDataset(train_data.images[:train_size], train_data.targets[:train_size], train_data.classes)
+    runs = []
+    for letter, (lr, _) in _MYSTERY.items():
+        set_seed(1)
+        model = NeuralNetwork()
+        runs.append(fit(model, DataLoader(part, batch_size=64, shuffle=True), DataLoader(test_data, batch_size=1000),
+                        nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=lr), epochs, label=letter))
+    return runs
+
+
+def check_diagnosis(answers: dict) -> Verdict:
+    """Check a diagnosis of each mystery run: 'too low', 'good' or 'too high'."""
+    if _nothing_yet(*answers.values()):
+        return Verdict(False)
+    wrong = [k for k, (_, truth) in _MYSTERY.items() if str(answers.get(k, "")).strip().lower() != truth]
+    return _report(not wrong, "every run is read right: " + ", ".join(
+        f"{k} used lr {lr:g}" for k, (lr, _) in _MYSTERY.items()) + ".",
+        f"look again at run(s) {', '.join(wrong)}: a rate too low gives a slow, steady fall; "
+        "too high gives a bumpy curve, or one that starts late or never settles.")

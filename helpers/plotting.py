@@ -48,6 +48,8 @@ def plot_history(
     ax_loss, ax_acc = fig.axes[:2]
     for ax in (ax_loss, ax_acc):
         ax.clear()
+    for legend in list(fig.legends):  # redrawing on the same figure: drop the previous legend
+        legend.remove()
     for i, (h, label) in enumerate(zip(histories, labels)):
         color = COLORS[i % len(COLORS)]
         faded = fade_all_but_last and i < len(histories) - 1
@@ -80,7 +82,7 @@ def plot_history(
         # One entry per run, then what the two line styles mean: a legend that stays short.
         handles = [Line2D([], [], color=COLORS[i % len(COLORS)], linewidth=2) for i in range(len(histories))]
         handles += [Line2D([], [], color="0.3", marker="o", markersize=4), Line2D([], [], color="0.3", linestyle="--")]
-        ax_loss.legend(handles, [*labels, "train", "test"], fontsize="small")
+        fig.legend(handles, [*labels, "train", "test"], loc="outside right upper", fontsize="small")
     if title:
         fig.suptitle(title)
     return fig

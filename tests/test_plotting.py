@@ -29,7 +29,8 @@ def test_one_history_gives_loss_and_accuracy_side_by_side():
 
 def test_several_histories_are_overlaid_with_their_labels():
     fig = plot_history([make("SGD"), make("Adam", 2)])
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    (legend,) = fig.legends
+    labels = [t.get_text() for t in legend.get_texts()]
     assert labels == ["SGD", "Adam", "train", "test"]
     colors = {line.get_color() for line in fig.axes[0].get_lines()}
     assert len(colors) == 2
@@ -38,7 +39,7 @@ def test_several_histories_are_overlaid_with_their_labels():
 def test_dict_histories_and_redrawing_on_the_same_figure():
     fig = plot_history(make("a").as_dict())
     same = plot_history([make("a"), make("b")], fig=fig, fade_all_but_last=True)
-    assert same is fig and len(fig.axes) == 2
+    assert same is fig and len(fig.axes) == 2 and len(fig.legends) == 1
     alphas = [line.get_alpha() for line in fig.axes[0].get_lines()]
     assert alphas == [0.35, 0.35, 1.0, 1.0]
 
