@@ -299,3 +299,33 @@ def check_diagnosis(answers: dict) -> Verdict:
         f"{k} used lr {lr:g}" for k, (lr, _) in _MYSTERY.items()) + ".",
         f"look again at run(s) {', '.join(wrong)}: a rate too low gives a slow, steady fall; "
         "too high gives a bumpy curve, or one that starts late or never settles.")
+
+
+# --- 07_playground ----------------------------------------------------------------------------
+
+def check_fast_run(panel, target: float = 0.88, max_epochs: int = 5) -> Verdict:
+    """Check that one of the panel's runs reached ``target`` test accuracy within ``max_epochs`` epochs."""
+    hits = [r for r in panel.runs if any(a >= target for a in r.history.test_acc[:max_epochs])]
+    best = max((a for r in panel.runs for a in r.history.test_acc[:max_epochs]), default=None)
+    return _report(
+        bool(hits),
+        f"run {panel.runs.index(hits[0]) + 1} ({hits[0].settings.label}) got there." if hits else "",
+        ("no runs yet: press Train first." if best is None else
+         f"your best within {max_epochs} epochs is {100 * best:.1f}%. Plain SGD needs a larger learning rate "
+         "than the lesson's; momentum or Adam get there sooner."),
+    )
+
+
+def check_learning_rate_limit(panel) -> Verdict:
+    """Check for a plain-SGD run that failed (diverged or stuck near chance) and one at a 10x smaller rate that learned."""
+    sgd = [r for r in panel.runs if r.settings.optimizer == "SGD"]
+    failed = [r for r in sgd if r.history.status == "diverged" or (len(r.history) and r.history.best_test_acc < 0.2)]
+    learned = [r for r in sgd if len(r.history) and r.history.best_test_acc >= 0.7]
+    pairs = [(f, ok) for f in failed for ok in learned if ok.settings.lr <= f.settings.lr / 10 * 1.01]
+    if pairs:
+        f, ok = pairs[0]
+        return _report(True, f"lr {f.settings.lr:.2g} fails and lr {ok.settings.lr:.2g} learns.", "")
+    if not failed:
+        return _report(False, "", "no plain-SGD run has failed yet: push the learning rate towards 1.")
+    return _report(False, "", f"lr {failed[0].settings.lr:.2g} failed; now run plain SGD at a tenth of it "
+                   "or less and let it learn (70% or more).")

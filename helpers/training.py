@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
@@ -148,18 +148,14 @@ def _class_indices(logits: torch.Tensor, y: torch.Tensor, classes: list | None) 
     return y
 
 
-def _run_epoch(
-    dataloader,
-    model: nn.Module,
-    loss_fn,
-    optimizer=None,
-    device=None,
-    on_batch: Callable[[int, int, float, float], None] | None = None,
-) -> LoopResult:
-    """Return mean loss and accuracy over ``dataloader``; with an optimizer, train on each batch too."""
+def _epoch_steps(dataloader, model: nn.Module, loss_fn, optimizer=None, device=None):
+    """Yield (batch, n_batches, loss, running loss, running accuracy) after each batch; return a LoopResult.
+
+    With an optimizer it trains on each batch; without one it only measures.
+    """
     device = _resolve_device(model, device)
     classes = getattr(getattr(dataloader, "dataset", None), "classes", None)
-    sum_of_losses = 0.0 if getattr(loss_fn, "reduction", "mean") == "mean" else None
+    per_sample_mean = getattr(loss_fn, "reduction", "mean") == "mean"
     total_loss, correct, seen = 0.0, 0, 0
     n_batches = len(dataloader)
     for batch, (X, y) in enumerate(dataloader):
@@ -173,14 +169,39 @@ def _run_epoch(
             optimizer.step()
         value = loss.item()
         # Weight each batch by its size so an uneven last batch counts for what it holds.
-        total_loss += value * len(y) if sum_of_losses is not None else value
+        total_loss += value * len(y) if per_sample_mean else value
         correct += (pred.argmax(dim=1) == labels).sum().item()
         seen += len(y)
-        if on_batch is not None:
-            on_batch(batch, n_batches, value, total_loss / seen, correct / seen)
+        yield batch, n_batches, value, total_loss / seen, correct / seen
     if seen == 0:
         raise ValueError("The dataloader gave no batches: the dataset is empty.")
     return LoopResult(total_loss / seen, correct / seen)
+
+
+def drain(steps: Generator, on_step: Callable | None = None):
+    """Run a generator to its end, passing what it yields to ``on_step``; return its return value.
+
+    A kernel interrupt that lands here rather than inside the generator is handed to the
+    generator, so it can record where it stopped.
+    """
+    while True:
+        try:
+            item = next(steps)
+        except StopIteration as done:
+            return done.value
+        except KeyboardInterrupt:
+            try:
+                steps.throw(KeyboardInterrupt)
+            except StopIteration as done:
+                return done.value
+            raise
+        if on_step is not None:
+            on_step(*item) if isinstance(item, tuple) else on_step(item)
+
+
+def _run_epoch(dataloader, model, loss_fn, optimizer=None, device=None, on_batch=None) -> LoopResult:
+    """Return mean loss and accuracy over ``dataloader``; with an optimizer, train on each batch too."""
+    return drain(_epoch_steps(dataloader, model, loss_fn, optimizer, device), on_batch)
 
 
 def train_loop(dataloader, model: nn.Module, loss_fn, optimizer, device=None) -> LoopResult:
@@ -242,6 +263,26 @@ def fit(
     loss_fn,
     optimizer,
     epochs: int,
+    **options,
+) -> History:
+    """Train for ``epochs`` more epochs and return the history, kept even if stopped, interrupted or diverged.
+
+    Options: ``device``, ``scheduler`` (stepped once per epoch), ``callback(history)`` (after each
+    epoch and, with ``callback_every=N``, every N batches, when ``history.partial`` holds the running
+    figures), ``progress`` (a progress bar), ``stop`` (anything with ``is_set()``, checked every batch),
+    ``history`` (one to continue), ``label`` and ``verbose`` (a line per epoch). A kernel interrupt
+    ends the run at once and returns what was done.
+    """
+    return drain(fit_steps(model, train_loader, test_loader, loss_fn, optimizer, epochs, **options))
+
+
+def fit_steps(
+    model: nn.Module,
+    train_loader,
+    test_loader,
+    loss_fn,
+    optimizer,
+    epochs: int,
     *,
     device=None,
     scheduler=None,
@@ -252,13 +293,8 @@ def fit(
     history: History | None = None,
     label: str = "",
     verbose: bool = False,
-) -> History:
-    """Train for ``epochs`` more epochs and return the history, kept even if stopped, interrupted or diverged.
-
-    ``callback(history)`` runs after each epoch and, if ``callback_every`` is set, every that many
-    batches (``history.partial`` then holds the running figures). ``stop.is_set()`` is checked every
-    batch. A kernel interrupt ends the run at once and returns what was done.
-    """
+) -> Generator[History, None, History]:
+    """Do what ``fit`` does, yielding the history after every batch (so a caller can pause between batches)."""
     check_epochs(epochs)
     for group in optimizer.param_groups:
         check_learning_rate(group["lr"])
@@ -275,8 +311,14 @@ def fit(
         for epoch in range(start_epoch + 1, start_epoch + epochs + 1):
             started, lr = time.perf_counter(), _current_lr(optimizer)
             guard = _divergence_guard(optimizer, epoch)
-
-            def on_batch(batch, n_batches, value, run_loss, run_acc, epoch=epoch, guard=guard):
+            model.train()
+            steps = _epoch_steps(train_loader, model, loss_fn, optimizer, device)
+            while True:
+                try:
+                    batch, n_batches, value, run_loss, run_acc = next(steps)
+                except StopIteration as done:
+                    train = done.value
+                    break
                 guard(batch, n_batches, value)
                 if bar is not None:
                     bar.update(1)
@@ -285,9 +327,7 @@ def fit(
                     callback(history)
                 if stop is not None and stop.is_set():
                     raise StopRequested
-
-            model.train()
-            train = _run_epoch(train_loader, model, loss_fn, optimizer, device, on_batch)
+                yield history
             test = test_loop(test_loader, model, loss_fn, device)
             history.add_epoch(train, test, time.perf_counter() - started, lr)
             if verbose:
@@ -302,6 +342,7 @@ def fit(
                 callback(history)
             if stop is not None and stop.is_set():
                 raise StopRequested
+            yield history
         history.status = "finished"
     except Diverged as exc:
         history.status, history.message = "diverged", str(exc)

@@ -7,6 +7,7 @@ shows gradient descent on a parabola for any learning rate.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
 import math
@@ -26,7 +27,7 @@ from torch import nn
 from .data import make_loaders
 from .models import NeuralNetwork
 from .plotting import COLORS, plot_history
-from .training import History, check_epochs, check_learning_rate, fit, set_seed
+from .training import History, check_epochs, check_learning_rate, drain, fit_steps, set_seed
 
 OPTIMIZERS = ("SGD", "SGD + momentum", "Adam")
 BATCH_SIZES = (16, 32, 64, 128, 256, 512)
@@ -74,17 +75,23 @@ def make_optimizer(settings: RunSettings, params) -> torch.optim.Optimizer:
     return torch.optim.SGD(params, lr=settings.lr, momentum=momentum)
 
 
-def train_run(settings: RunSettings, train_data, test_data, callback=None, callback_every: int = 0,
-              stop=None, history: History | None = None) -> History:
-    """Train a fresh seeded model with ``settings``; return its history (kept if stopped or diverged)."""
+def train_run_steps(settings: RunSettings, train_data, test_data, **options):
+    """Return the ``fit_steps`` generator that trains a fresh seeded model with ``settings``."""
     settings.check(len(train_data))
     set_seed(settings.seed)
     train_loader, test_loader = make_loaders(train_data, test_data, settings.batch_size, seed=settings.seed)
     model = NeuralNetwork()
     optimizer = make_optimizer(settings, model.parameters())
-    return fit(model, train_loader, test_loader, nn.CrossEntropyLoss(), optimizer, settings.epochs,
-               callback=callback, callback_every=callback_every, stop=stop, history=history,
-               label=settings.label)
+    return fit_steps(model, train_loader, test_loader, nn.CrossEntropyLoss(), optimizer, settings.epochs,
+                     label=settings.label, **options)
+
+
+def train_run(settings: RunSettings, train_data, test_data, **options) -> History:
+    """Train a fresh seeded model with ``settings``; return its history (kept if stopped or diverged).
+
+    Takes ``fit``'s options: ``callback``, ``callback_every``, ``stop``, ``history``.
+    """
+    return drain(train_run_steps(settings, train_data, test_data, **options))
 
 
 def descent_path(lr: float, x0: float = 4.0, steps: int = 12) -> np.ndarray:
@@ -147,6 +154,24 @@ def descent_explorer() -> W.VBox:
     return W.VBox([slider, image])
 
 
+def drain_after_interrupt(steps) -> None:
+    """Hand a kernel interrupt to a ``fit_steps`` generator so it records it and finishes."""
+    try:
+        steps.throw(KeyboardInterrupt)
+    except StopIteration:
+        pass
+
+
+def _kernel_loop() -> asyncio.AbstractEventLoop | None:
+    """Return the kernel's running event loop when called from it (a button click in a notebook), else None."""
+    if _kernel() is None or threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def _kernel():
     try:
         from IPython import get_ipython
@@ -175,6 +200,8 @@ class TrainingPanel:
         self._stop = threading.Event()
         self._interrupted = False
         self._thread: threading.Thread | None = None
+        self._task: asyncio.Task | None = None
+        self._busy = False
         self._last_draw = 0.0
         s = settings or RunSettings()
         style = {"description_width": "95px"}
@@ -223,7 +250,7 @@ class TrainingPanel:
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._busy
 
     def _sync_momentum(self, _=None):
         self.momentum.disabled = self.optimizer.value != "SGD + momentum"
@@ -234,16 +261,16 @@ class TrainingPanel:
         self.stop_button.disabled = not busy
 
     # actions
-    def start(self) -> None:
-        """Start a run with the current settings in a background thread."""
+    def _begin(self) -> Run | None:
+        """Check the settings and set up a new run; return it, or None (with a message) if it cannot start."""
         if self.running:
-            return
+            return None
         settings = self.settings()
         try:
             settings.check(len(self.train_data))
         except ValueError as exc:
-            self._say(str(exc), error=True)
-            return
+            self._say(html.escape(str(exc)), error=True)
+            return None
         run = Run(settings, History(label=settings.label))
         self.runs.append(run)
         self._stop.clear()
@@ -252,18 +279,50 @@ class TrainingPanel:
         self.progress.max, self.progress.value = settings.epochs * batches, 0
         self._set_busy(True)
         self._say(f"Training: {html.escape(settings.label)} ...")
+        self._busy = True
+        return run
+
+    def start(self) -> None:
+        """Start a run with the current settings and return at once (what the Train button does).
+
+        In a notebook the run trains on the kernel's event loop, pausing between batches so that
+        Stop is heard; elsewhere (a script, a test) it trains in a background thread.
+        """
+        run = self._begin()
+        if run is None:
+            return
         self._listen_for_interrupt()
-        self._thread = threading.Thread(target=self._run, args=(run,), daemon=True)
-        self._thread.start()
+        loop = _kernel_loop()
+        if loop is not None:
+            self._task = loop.create_task(self._train_async(run))
+        else:
+            self._thread = threading.Thread(target=self._train_blocking, args=(run,), daemon=True)
+            self._thread.start()
+
+    def run(self) -> History | None:
+        """Train with the current settings and return when done (for code in a cell, or a script)."""
+        run = self._begin()
+        if run is None:
+            return None
+        self._train_blocking(run)
+        return run.history
 
     def stop(self) -> None:
         """Ask the run to stop after the batch it is on."""
         self._stop.set()
 
     def wait(self, timeout: float | None = None) -> None:
-        """Block until the current run (if any) has finished."""
+        """Block until a run started in a background thread has finished."""
+        if self._task is not None and not self._task.done():
+            raise RuntimeError("This run trains on the notebook's event loop, which waiting would block. "
+                               "Use panel.run() in a cell to train and wait, or `await panel.finished()`.")
         if self._thread is not None:
             self._thread.join(timeout)
+
+    async def finished(self) -> None:
+        """Wait (with ``await``) until the current run has finished."""
+        while self.running:
+            await asyncio.sleep(0.1)
 
     def clear(self) -> None:
         """Forget every earlier run (not while one is training)."""
@@ -274,11 +333,9 @@ class TrainingPanel:
         self._render_table()
         self._say("Runs cleared.")
 
-    # the background run
-    def _run(self, run: Run) -> None:
-        settings, history = run.settings, run.history
-        batches = math.ceil(len(self.train_data) / settings.batch_size)
-        every = max(1, min(50, batches // 10))
+    # the run itself, driven by a thread, by the caller, or as a task on the kernel's loop
+    def _steps(self, run: Run):
+        batches = math.ceil(len(self.train_data) / run.settings.batch_size)
 
         def on_progress(h: History):
             epochs_done = h.partial[-1][0] if h.partial else len(h)
@@ -287,16 +344,44 @@ class TrainingPanel:
                 return
             self._draw()
             if not h.partial and len(h):
-                self._say(self._epoch_text(settings, h))
+                self._say(self._epoch_text(run.settings, h))
                 self._render_table()
 
+        return train_run_steps(run.settings, self.train_data, self.test_data, callback=on_progress,
+                               callback_every=max(1, min(50, batches // 10)), stop=self._stop,
+                               history=run.history)
+
+    def _train_blocking(self, run: Run) -> None:
         started = time.perf_counter()
         try:
-            train_run(settings, self.train_data, self.test_data, callback=on_progress,
-                      callback_every=every, stop=self._stop, history=history)
+            drain(self._steps(run))
         except Exception as exc:  # shown to the learner; the run's curves so far stay
-            history.status, history.message = "failed", f"{type(exc).__name__}: {exc}"
-        run.seconds = time.perf_counter() - started
+            run.history.status, run.history.message = "failed", f"{type(exc).__name__}: {exc}"
+        self._finish(run, time.perf_counter() - started)
+
+    async def _train_async(self, run: Run) -> None:
+        started = time.perf_counter()
+        try:
+            steps = self._steps(run)
+            paused = time.perf_counter()
+            while True:
+                try:
+                    next(steps)
+                except StopIteration:
+                    break
+                except KeyboardInterrupt:
+                    drain_after_interrupt(steps)
+                    break
+                if time.perf_counter() - paused > 0.05:  # let the kernel hear clicks every 50 ms
+                    await asyncio.sleep(0)
+                    paused = time.perf_counter()
+        except Exception as exc:  # shown to the learner; the run's curves so far stay
+            run.history.status, run.history.message = "failed", f"{type(exc).__name__}: {exc}"
+        self._finish(run, time.perf_counter() - started)
+
+    def _finish(self, run: Run, seconds: float) -> None:
+        settings, history = run.settings, run.history
+        run.seconds = seconds
         if self._interrupted and history.status == "stopped":
             history.status = "interrupted"
             history.message = f"Interrupted after {len(history)} finished epoch(s); the curves so far are kept."
@@ -311,6 +396,7 @@ class TrainingPanel:
             self._say(f"{done}: {self._epoch_text(settings, history)}")
         else:
             self._say(html.escape(history.message), error=history.status in {"diverged", "failed"})
+        self._busy = False
         self._set_busy(False)
 
     def _listen_for_interrupt(self):

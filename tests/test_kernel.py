@@ -1,0 +1,81 @@
+"""The training panel inside a real Jupyter kernel: Train runs on the kernel's event loop, and a
+kernel interrupt stops it and keeps its history."""
+
+import time
+from pathlib import Path
+
+import pytest
+from jupyter_client.manager import start_new_kernel
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(REPO / "notebooks"))
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def run(kc, code: str, timeout: float = 120) -> str:
+    out = []
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            out.append("ERROR " + msg["content"]["ename"] + ": " + msg["content"]["evalue"])
+
+    kc.execute_interactive(code, timeout=timeout, output_hook=hook)
+    text = "".join(out)
+    assert "ERROR" not in text, text
+    return text.strip()
+
+
+def poll(kc, code: str, until, timeout: float = 60) -> str:
+    end = time.monotonic() + timeout
+    while True:
+        value = run(kc, code)
+        if until(value) or time.monotonic() > end:
+            return value
+        time.sleep(0.3)
+
+
+def test_train_button_trains_on_the_kernel_loop_and_an_interrupt_stops_it(kernel):
+    km, kc = kernel
+    assert run(kc, """
+from helpers import load_fashion_mnist
+from helpers.widgets import TrainingPanel
+train, test, classes = load_fashion_mnist("../data")
+panel = TrainingPanel(train, test)
+panel.epochs.value = 30
+panel.train_button.click()
+print(panel._task is not None, panel._thread is None)
+""") == "True True"
+    # the cell has returned, yet the run goes on between cells: the kernel stays free
+    progressed = poll(kc, "print(len(panel.runs[0].history.partial) + len(panel.runs[0].history))",
+                      lambda v: int(v) > 0)
+    assert int(progressed) > 0
+    assert run(kc, "print(panel.running)") == "True"
+    km.interrupt_kernel()
+    status = poll(kc, "print(panel.runs[0].history.status)", lambda v: v != "running", timeout=20)
+    assert status == "interrupted"
+    assert run(kc, "print(panel.running, panel.train_button.disabled)") == "False False"
+    assert "Interrupted" in run(kc, "print(panel.status.value)")
+    # the kernel still works normally afterwards, and an interrupt during a cell still interrupts the cell
+    assert run(kc, "print(1 + 1)") == "2"
+
+
+def test_stop_button_heard_while_training_on_the_kernel_loop(kernel):
+    km, kc = kernel
+    run(kc, """
+panel2 = TrainingPanel(train, test)
+panel2.epochs.value = 30
+panel2.train_button.click()
+""")
+    poll(kc, "print(len(panel2.runs[0].history.partial))", lambda v: int(v) > 0)
+    run(kc, "panel2.stop_button.click()")
+    status = poll(kc, "print(panel2.runs[0].history.status)", lambda v: v != "running", timeout=20)
+    assert status == "stopped"
+    assert run(kc, "print(len(panel2.runs[0].history) < 30)") == "True"
