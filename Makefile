@@ -5,11 +5,13 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 DATA   := data
+# JupyterLab refuses to run as root unless told; CI and some containers are root.
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test setup data browser lint benchmark clean
 
 lab: setup data
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
 test: setup data browser lint
 	$(BIN)/python -m pytest tests notebooks \

@@ -1,5 +1,6 @@
 """Train a PyTorch model on FashionMNIST: data, model, loops, curves and widgets for the notebooks."""
 
+from .checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from .data import CLASSES, DataError, InMemoryDataset, load_fashion_mnist, make_loaders, split_train_val
 from .models import NeuralNetwork, count_parameters
 from .plotting import plot_history, plot_images
@@ -7,6 +8,7 @@ from .training import Diverged, History, LoopResult, fit, get_device, set_seed, 
 
 __all__ = [
     "CLASSES",
+    "CheckpointError",
     "DataError",
     "Diverged",
     "History",
@@ -16,10 +18,12 @@ __all__ = [
     "count_parameters",
     "fit",
     "get_device",
+    "load_checkpoint",
     "load_fashion_mnist",
     "make_loaders",
     "plot_history",
     "plot_images",
+    "save_checkpoint",
     "set_seed",
     "split_train_val",
     "test_loop",

@@ -66,14 +66,14 @@ def check_mean_pixel(value: float, dataset) -> Verdict:
     """Check the mean pixel value of a whole dataset."""
     if _nothing_yet(value):
         return Verdict(False)
-    want = float(dataset.images.mean()) if hasattr(dataset, "images") else None
+    want = float(dataset.images.double().mean()) if hasattr(dataset, "images") else None
     if want is None:
         total, count = 0.0, 0
         for x, _ in dataset:
             total, count = total + float(x.sum()), count + x.numel()
         want = total / count
     return _report(
-        math.isclose(float(value), want, abs_tol=5e-4),
+        math.isclose(float(value), want, abs_tol=1e-6),
         f"the mean is {want:.4f}: most of a FashionMNIST image is black background.",
         "add up every batch's pixel sum and count, then divide once at the end: "
         "a mean of batch means is off when the last batch is smaller.",
@@ -109,8 +109,6 @@ def check_predict(predict: Callable[[nn.Module, torch.Tensor], torch.Tensor]) ->
     want = model(X).argmax(dim=1)
     if not isinstance(got, torch.Tensor) or got.shape != want.shape:
         return _report(False, "", f"return one class index per image: a tensor of shape {list(want.shape)}.")
-    if got.requires_grad:
-        return _report(False, "", "predictions need no gradients: compute them under torch.no_grad().")
     return _report(torch.equal(got.long(), want), "the class with the largest logit is the prediction.",
                    "the prediction is the index of the largest logit along dimension 1.")
 
@@ -303,7 +301,7 @@ def check_diagnosis(answers: dict) -> Verdict:
 
 # --- 07_playground ----------------------------------------------------------------------------
 
-def check_fast_run(panel, target: float = 0.88, max_epochs: int = 5) -> Verdict:
+def check_fast_run(panel, target: float = 0.87, max_epochs: int = 5) -> Verdict:
     """Check that one of the panel's runs reached ``target`` test accuracy within ``max_epochs`` epochs."""
     hits = [r for r in panel.runs if any(a >= target for a in r.history.test_acc[:max_epochs])]
     best = max((a for r in panel.runs for a in r.history.test_acc[:max_epochs]), default=None)

@@ -161,7 +161,7 @@ def _epoch_steps(dataloader, model: nn.Module, loss_fn, optimizer=None, device=N
     for batch, (X, y) in enumerate(dataloader):
         X, y = X.to(device), y.to(device)
         pred = model(X)  # [batch, classes] logits
-        labels = _class_indices(pred, y, classes) if batch == 0 else (y.argmax(1) if y.dim() == 2 else y)
+        labels = _class_indices(pred, y, classes if batch == 0 else None)  # checked every batch: cheap
         loss = loss_fn(pred, y)
         if optimizer is not None:
             optimizer.zero_grad()

@@ -14,7 +14,7 @@ import math
 import signal
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
@@ -443,14 +443,18 @@ class TrainingPanel:
         rows = []
         for i, run in enumerate(self.runs, 1):
             s, h = run.settings, run.history
-            row = {"run": i, **asdict(s)}
-            row["epochs"] = f"{len(h)}/{s.epochs}"
-            if s.optimizer != "SGD + momentum":
-                row["momentum"] = "-"
-            row["best test acc"] = f"{100 * h.best_test_acc:.1f}%" if len(h) else "-"
-            row["seconds"] = f"{run.seconds:.1f}"
-            row["status"] = h.status
-            rows.append(row)
+            rows.append({
+                "run": i,
+                "optimizer": s.optimizer,
+                "lr": s.lr,
+                "momentum": s.momentum if s.optimizer == "SGD + momentum" else None,
+                "batch size": s.batch_size,
+                "seed": s.seed,
+                "epochs": f"{len(h)}/{s.epochs}",
+                "best test acc": f"{100 * h.best_test_acc:.1f}%" if len(h) else "-",
+                "seconds": f"{run.seconds:.1f}",
+                "status": h.status,
+            })
         return rows
 
     def _render_table(self) -> None:
@@ -458,7 +462,12 @@ class TrainingPanel:
         if not rows:
             self.table.value = "<i>No runs yet.</i>"
             return
+        def cell(key, value):
+            text = "-" if value is None else f"{value:.3g}" if key in ("lr", "momentum") else str(value)
+            return f"<td>{html.escape(text)}</td>"
+
         head = "".join(f"<th>{html.escape(k)}</th>" for k in rows[0])
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r.values()) + "</tr>"
-                       for r in rows)
-        self.table.value = f'<table class="runs-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        body = "".join("<tr>" + "".join(cell(k, v) for k, v in r.items()) + "</tr>" for r in rows)
+        self.table.value = (f"<style>.runs-table td, .runs-table th {{padding: 2px 10px; text-align: right}}</style>"
+                            f'<table class="runs-table">'
+                            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")

@@ -177,3 +177,16 @@ def test_unwritable_data_folder_gives_a_clear_error(no_sources, monkeypatch, tmp
     blocker.write_text("not a folder")
     with pytest.raises(DataError, match="Cannot create the data folder.*root="):
         load_fashion_mnist(blocker / "root")
+
+
+def test_a_full_disk_during_extraction_gives_a_clear_error(no_sources, monkeypatch, tmp_path):
+    monkeypatch.setattr(hdata, "DEBIAN_DIR", hdata.Path("/usr/share/datasets/fashion-mnist"))
+
+    def disk_full(src, dst, length=0):
+        dst.write(src.read(1000))
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(hdata.shutil, "copyfileobj", disk_full)
+    with pytest.raises(DataError, match="No space left on device.*Free some disk space"):
+        load_fashion_mnist(tmp_path / "root")
+    assert not [p for p in hdata.raw_folder(tmp_path / "root").iterdir()]  # no partial file left

@@ -190,3 +190,68 @@ def test_divergence_keeps_the_running_points_of_its_epoch(small):
     h = fit(model, train, test, loss_that_breaks, opt, 3, callback=lambda _: None, callback_every=5)
     assert h.status == "diverged" and h.message.startswith("The loss became NaN at epoch 2, batch 20 of 32")
     assert h.epoch == [1] and [x for x, _, _ in h.partial] == pytest.approx([1 + 5 / 32, 1 + 10 / 32, 1 + 15 / 32])
+
+
+# --- bad input: each refused with a message that names the fix --------------------------------
+
+def sgd(model, lr=0.1):
+    return torch.optim.SGD(model.parameters(), lr=lr)
+
+
+@pytest.mark.parametrize("lr, message", [(0.0, "never change"), (-0.1, "negative"), (float("nan"), "finite")])
+def test_fit_refuses_a_learning_rate_that_cannot_work(small, lr, message):
+    train, test = loaders(small)
+    model = NeuralNetwork()
+    opt = sgd(model)
+    opt.param_groups[0]["lr"] = lr  # torch checks some of these itself at construction; fit checks them all
+    with pytest.raises(ValueError, match=message):
+        fit(model, train, test, nn.CrossEntropyLoss(), opt, 1)
+
+
+@pytest.mark.parametrize("epochs", [0, -1, 2.5])
+def test_fit_refuses_epochs_below_one(small, epochs):
+    train, test = loaders(small)
+    model = NeuralNetwork()
+    with pytest.raises(ValueError, match="whole number of at least 1"):
+        fit(model, train, test, nn.CrossEntropyLoss(), sgd(model), epochs)
+
+
+def test_output_width_must_match_the_classes(small):
+    train, _ = loaders(small)
+    model = NeuralNetwork(num_classes=5)
+    with pytest.raises(ValueError, match=r"outputs 5 scores.*10 classes.*NeuralNetwork\(num_classes=10\)"):
+        train_loop(train, model, nn.CrossEntropyLoss(), sgd(model))
+
+
+def test_labels_beyond_the_output_width_are_refused_without_class_names():
+    loader = DataLoader(TensorDataset(torch.rand(8, 1, 28, 28), torch.tensor([0, 1, 2, 3, 4, 5, 6, 9])), batch_size=4)
+    with pytest.raises(ValueError, match="a label is 9.*0 to 4"):
+        test_loop(loader, NeuralNetwork(num_classes=5), nn.CrossEntropyLoss())
+
+
+def test_float_labels_are_refused_with_the_conversion_to_use():
+    loader = DataLoader(TensorDataset(torch.rand(8, 1, 28, 28), torch.rand(8)), batch_size=4)
+    with pytest.raises(ValueError, match=r"y.long\(\)"):
+        test_loop(loader, NeuralNetwork(), nn.CrossEntropyLoss())
+
+
+def test_one_hot_targets_give_the_same_accuracy_never_above_100(small):
+    model = NeuralNetwork()
+    X, y = small[1].images, small[1].targets
+    by_index = test_loop(DataLoader(TensorDataset(X, y), batch_size=64), model, nn.CrossEntropyLoss())
+    onehot = nn.functional.one_hot(y, 10).float()
+    by_onehot = test_loop(DataLoader(TensorDataset(X, onehot), batch_size=64), model, nn.CrossEntropyLoss())
+    assert by_onehot.accuracy == by_index.accuracy <= 1.0
+    assert by_onehot.loss == pytest.approx(by_index.loss, rel=1e-6)
+    with pytest.raises(ValueError, match="do not match the model's output"):
+        test_loop(DataLoader(TensorDataset(X, onehot[:, :5]), batch_size=64), model, nn.CrossEntropyLoss())
+
+
+def test_model_and_data_on_different_devices(small):
+    train, test = loaders(small)
+    model = NeuralNetwork()  # on the CPU
+    with pytest.raises(ValueError, match=r"model is on cpu but device='meta'.*model.to\('meta'\)"):
+        fit(model, train, test, nn.CrossEntropyLoss(), sgd(model), 1, device="meta")
+    # data the loader yields on another device than the model's is moved to the model's device
+    result = test_loop(test, model, nn.CrossEntropyLoss(), device="cpu")
+    assert 0 <= result.accuracy <= 1

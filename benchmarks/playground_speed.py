@@ -1,0 +1,99 @@
+"""How fast the training panel is, measured side by side with bare training in one Jupyter kernel.
+
+(a) bare: ``train_run`` for 5 epochs with no callback, no drawing, in the kernel's main thread;
+(b) panel: the Train button's path: the same run as a task on the kernel's event loop, pausing
+    every 50 ms for clicks, redrawing the curves and the progress bar as it goes.
+
+It prints both times, their ratio, and how long after pressing Train the first point appears.
+Rounds alternate (a) and (b); the fastest of each is reported.
+
+    python benchmarks/playground_speed.py [--rounds 2] [--epochs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from jupyter_client.manager import start_new_kernel
+
+REPO = Path(__file__).resolve().parents[1]
+
+SETUP = """
+import time
+from helpers import load_fashion_mnist
+from helpers.widgets import RunSettings, TrainingPanel, train_run
+train, test, classes = load_fashion_mnist({root!r})
+train_run(RunSettings(epochs=1), train, test)  # warm up
+"""
+
+BARE = """
+start = time.perf_counter()
+h = train_run(RunSettings(lr=0.1, epochs={epochs}), train, test)
+print(time.perf_counter() - start, h.test_acc[-1])
+"""
+
+PANEL_START = """
+panel = TrainingPanel(train, test)
+panel.epochs.value = {epochs}
+drawn = []
+panel.plot.observe(lambda change: drawn.append(time.perf_counter()), names="value")
+time.sleep(0.6)  # as a person would: the panel is on screen before the click
+pressed = time.perf_counter()
+panel.train_button.click()
+"""
+
+PANEL_RESULT = """
+print(panel.runs[0].seconds, drawn[0] - pressed, panel.runs[0].history.test_acc[-1], len(drawn))
+"""
+
+
+def run(kc, code: str, timeout: float = 600) -> str:
+    out = []
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            raise RuntimeError(msg["content"]["ename"] + ": " + msg["content"]["evalue"])
+
+    kc.execute_interactive(code, timeout=timeout, output_hook=hook)
+    return "".join(out).strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=5)
+    args = parser.parse_args()
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(REPO))
+    try:
+        run(kc, SETUP.format(root=str(REPO / "data")))
+        bare, panel, first = [], [], []
+        for r in range(args.rounds):
+            seconds, acc = run(kc, BARE.format(epochs=args.epochs)).split()
+            bare.append(float(seconds))
+            run(kc, PANEL_START.format(epochs=args.epochs))
+            while run(kc, "print(panel.running)") == "True":  # each check is a short cell; training goes on
+                time.sleep(0.5)
+            seconds, to_first, panel_acc, draws = run(kc, PANEL_RESULT).split()
+            panel.append(float(seconds))
+            first.append(float(to_first))
+            print(f"round {r + 1}: bare {bare[-1]:.1f} s (test acc {float(acc):.3f}), panel {panel[-1]:.1f} s "
+                  f"(test acc {float(panel_acc):.3f}, {draws} redraws), first point after {first[-1]:.2f} s",
+                  flush=True)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    b, p = min(bare), min(panel)
+    print(f"\n{args.epochs} epochs on the full training set, fastest of {args.rounds} rounds:")
+    print(f"  (a) bare train_run:                 {b:6.1f} s")
+    print(f"  (b) panel, live curves and buttons: {p:6.1f} s")
+    print(f"  b/a = {p / b:.2f}  (the cost of live curves and of staying responsive)")
+    print(f"  first point on the curves {min(first):.2f} s after pressing Train "
+          f"({min(first) / (b / args.epochs):.2f} of an epoch)")
+
+
+if __name__ == "__main__":
+    main()

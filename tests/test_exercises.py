@@ -1,0 +1,140 @@
+"""Every exercise check: the notebook's own solution passes it, a wrong or missing answer does not."""
+
+import json
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+from helpers import exercises as ex
+from helpers.training import History
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def solutions(notebook: str) -> list[str]:
+    nb = json.loads((REPO / "notebooks" / f"{notebook}.ipynb").read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    blocks = re.findall(r"<details><summary>Show a solution</summary>(.*?)</details>", text, re.S)
+    return ["\n".join(re.findall(r"```python\n(.*?)```", b, re.S)) for b in blocks]
+
+
+def solved(notebook: str, index: int, **context) -> dict:
+    namespace = {"torch": torch, "nn": nn, "DataLoader": DataLoader, **context}
+    exec(solutions(notebook)[index], namespace)
+    return namespace
+
+
+def test_01_batch_count(fashion, capsys):
+    ns = solved("01_data", 0, train_mem=fashion.train)
+    assert ex.check_batch_count(ns["n_batches"], ns["last_batch_size"])
+    assert not ex.check_batch_count(234, 96)
+    assert not ex.check_batch_count(None, None)
+    assert "Replace the None" in capsys.readouterr().out
+
+
+def test_01_mean_pixel(fashion):
+    ns = solved("01_data", 1, train_mem=fashion.train)
+    assert ex.check_mean_pixel(ns["mean_pixel"], fashion.train)
+    batch_means = [X.mean().item() for X, _ in DataLoader(fashion.train, batch_size=7000)]
+    assert not ex.check_mean_pixel(sum(batch_means) / len(batch_means), fashion.train)  # uneven last batch
+
+
+def test_02_parameter_guess():
+    ns = solved("02_model", 0)
+    assert ex.check_parameter_guess(ns["small_model"], ns["guess"])
+    assert not ex.check_parameter_guess(ns["small_model"], ns["guess"] - 10)
+    assert not ex.check_parameter_guess(None, None)
+
+
+def test_02_predict():
+    ns = solved("02_model", 1)
+    assert ex.check_predict(ns["predict"])
+    assert not ex.check_predict(lambda model, X: model(X))  # logits, not classes
+    assert not ex.check_predict(lambda model, X: model(X).argmin(1))
+
+
+def test_03_cross_entropy():
+    ns = solved("03_loss", 0)
+    assert ex.check_cross_entropy(ns["cross_entropy"])
+
+    def naive(logits, y):
+        return -torch.log(torch.softmax(logits, 1)[torch.arange(len(y)), y]).mean()
+
+    assert not ex.check_cross_entropy(naive)  # overflows for logits in the thousands
+    assert not ex.check_cross_entropy(lambda logits, y: None)
+
+
+def test_03_accuracy():
+    ns = solved("03_loss", 1)
+    assert ex.check_accuracy(ns["accuracy"])
+
+    def careless(logits, targets):
+        return (logits.argmax(1, keepdim=True) == targets).sum().item() / len(logits)
+
+    assert not ex.check_accuracy(careless)
+
+
+def test_04_sgd_and_momentum_steps():
+    assert ex.check_sgd_step(solved("04_optimizer", 0)["sgd_step"])
+    assert not ex.check_sgd_step(lambda params, lr: None)
+    assert ex.check_momentum_step(solved("04_optimizer", 1)["momentum_step"])
+
+    def forgets_velocity(params, velocities, lr, beta):
+        with torch.no_grad():
+            for p in params:
+                p -= lr * p.grad
+
+    assert not ex.check_momentum_step(forgets_velocity)
+
+
+def test_05_train_step_and_fair_loss():
+    assert ex.check_train_step(solved("05_full_loop", 0)["train_step"])
+
+    def no_zero_grad(model, X, y, loss_fn, optimizer):
+        loss_fn(model(X), y).backward()
+        optimizer.step()
+
+    assert not ex.check_train_step(no_zero_grad)
+    assert ex.check_fair_loss(solved("05_full_loop", 1)["evaluate"])
+
+    def mean_of_batch_means(model, loader, loss_fn):
+        model.eval()
+        with torch.no_grad():
+            losses = [loss_fn(model(X), y).item() for X, y in loader]
+        return sum(losses) / len(losses)
+
+    assert not ex.check_fair_loss(mean_of_batch_means)
+
+
+def test_06_best_epoch_and_diagnosis():
+    h = History()
+    h.epoch, h.test_loss = [1, 2, 3, 4], [0.9, 0.5, 0.6, 0.7]
+    assert ex.check_best_epoch(solved("06_plotting", 0)["best_epoch"], h)
+    assert not ex.check_best_epoch(lambda history: 1, h)
+    assert ex.check_diagnosis(solved("06_plotting", 1)["answers"])
+    assert not ex.check_diagnosis({"A": "good", "B": "too high", "C": "too low"})
+
+
+def fake_run(optimizer, lr, status, test_acc):
+    h = History(status=status)
+    h.epoch, h.test_acc = list(range(1, len(test_acc) + 1)), test_acc
+    return SimpleNamespace(settings=SimpleNamespace(optimizer=optimizer, lr=lr, label=f"{optimizer} {lr}"), history=h)
+
+
+def test_07_fast_run_and_learning_rate_limit():
+    panel = SimpleNamespace(runs=[fake_run("SGD", 0.001, "finished", [0.4, 0.5, 0.6, 0.65, 0.7])])
+    assert not ex.check_fast_run(panel)
+    panel.runs.append(fake_run("Adam", 0.001, "finished", [0.85, 0.86, 0.87, 0.875, 0.88, 0.89]))
+    assert ex.check_fast_run(panel)
+    assert not ex.check_fast_run(SimpleNamespace(runs=[fake_run("Adam", 0.001, "finished", [0.8] * 5 + [0.9])]))
+
+    panel = SimpleNamespace(runs=[fake_run("SGD", 1.0, "diverged", [])])
+    assert not ex.check_learning_rate_limit(panel)
+    panel.runs.append(fake_run("SGD", 0.5, "finished", [0.8]))
+    assert not ex.check_learning_rate_limit(panel)  # only half, not a tenth
+    panel.runs.append(fake_run("SGD", 0.1, "finished", [0.8]))
+    assert ex.check_learning_rate_limit(panel)
