@@ -327,3 +327,43 @@ def check_learning_rate_limit(panel) -> Verdict:
         return _report(False, "", "no plain-SGD run has failed yet: push the learning rate towards 1.")
     return _report(False, "", f"lr {failed[0].settings.lr:.2g} failed; now run plain SGD at a tenth of it "
                    "or less and let it learn (70% or more).")
+
+
+# --- 08_craft ---------------------------------------------------------------------------------
+
+def check_early_stopping(stop_epoch: Callable[[list, int], int]) -> Verdict:
+    """Check a function that returns the epoch at which early stopping ends training."""
+    cases = [
+        ([0.9, 0.7, 0.6, 0.65, 0.66, 0.64, 0.7], 2, 5),   # best at 3, two epochs without improvement
+        ([0.9, 0.7, 0.6, 0.65, 0.59, 0.6, 0.61], 2, 7),   # improves again at 5, runs out at 7
+        ([0.5, 0.6, 0.7], 1, 2),
+        ([0.9, 0.8, 0.7], 3, 3),                           # never stops early: the last epoch
+    ]
+    for losses, patience, want in cases:
+        failed = _raises(stop_epoch, list(losses), patience)
+        if failed:
+            return _report(False, "", f"stop_epoch(val_losses, patience) failed with {failed}.")
+        got = stop_epoch(list(losses), patience)
+        if got != want:
+            return _report(False, "", f"for validation losses {losses} and patience {patience} you return {got}, "
+                           f"expected {want}. Count epochs from 1; stop once `patience` epochs in a row have not "
+                           "beaten the best loss so far; with no such run, train to the end.")
+    return _report(True, "your rule stops exactly when it should.", "")
+
+
+def check_step_schedule(lr_at_epoch: Callable[[int], float]) -> Verdict:
+    """Check a function giving StepLR's learning rate (0.1, halved every 3 epochs) for epochs 1 to 10."""
+    model = nn.Linear(1, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
+    for epoch in range(1, 11):
+        failed = _raises(lr_at_epoch, epoch)
+        if failed:
+            return _report(False, "", f"lr_at_epoch({epoch}) failed with {failed}.")
+        got, want = lr_at_epoch(epoch), opt.param_groups[0]["lr"]
+        if got is None or not math.isclose(float(got), want, rel_tol=1e-9):
+            return _report(False, "", f"in epoch {epoch} StepLR uses {want:g}, you give {got}. Epochs 1-3 use "
+                           "0.1, epochs 4-6 use 0.05, and so on: 0.1 * 0.5 ** ((epoch - 1) // 3).")
+        opt.step()
+        sched.step()
+    return _report(True, "your schedule matches StepLR for ten epochs.", "")

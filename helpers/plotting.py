@@ -32,11 +32,13 @@ def plot_history(
     fig: Figure | None = None,
     fade_all_but_last: bool = False,
     title: str | None = None,
+    eval_name: str = "test",
 ) -> Figure:
     """Draw train and test loss (left) and accuracy (right) against the epoch; return the figure.
 
     Several histories are overlaid, one colour each; train is a solid line, test a dashed one.
     An epoch still in progress (or cut short) continues the train curve as a dotted line.
+    ``eval_name`` names the set ``fit`` evaluated on, when it was not the test set ("validation").
     """
     if isinstance(histories, (History, dict)):
         histories = [histories]
@@ -61,7 +63,7 @@ def plot_history(
         ):
             ax.plot(h.epoch, [scale * v for v in train], marker="o", markersize=4, label=f"{prefix}train", **style)
             ax.plot(h.epoch, [scale * v for v in test], marker="s", markersize=4, linestyle="--",
-                    label=f"{prefix}test", **style)
+                    label=f"{prefix}{eval_name}", **style)
             if h.partial:
                 start = [(h.epoch[-1], train[-1])] if h.epoch else []
                 xs = [x for x, _ in start] + [p[0] for p in h.partial]
@@ -82,7 +84,7 @@ def plot_history(
         # One entry per run, then what the two line styles mean: a legend that stays short.
         handles = [Line2D([], [], color=COLORS[i % len(COLORS)], linewidth=2) for i in range(len(histories))]
         handles += [Line2D([], [], color="0.3", marker="o", markersize=4), Line2D([], [], color="0.3", linestyle="--")]
-        fig.legend(handles, [*labels, "train", "test"], loc="outside right upper", fontsize="small")
+        fig.legend(handles, [*labels, "train", eval_name], loc="outside right upper", fontsize="small")
     if title:
         fig.suptitle(title)
     return fig

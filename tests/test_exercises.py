@@ -138,3 +138,14 @@ def test_07_fast_run_and_learning_rate_limit():
     assert not ex.check_learning_rate_limit(panel)  # only half, not a tenth
     panel.runs.append(fake_run("SGD", 0.1, "finished", [0.8]))
     assert ex.check_learning_rate_limit(panel)
+
+
+def test_08_early_stopping_and_step_schedule():
+    assert ex.check_early_stopping(solved("08_craft", 0)["stop_epoch"])
+
+    def stops_at_best_plus_patience_from_the_start(val_losses, patience):
+        return min(patience + 1, len(val_losses))
+
+    assert not ex.check_early_stopping(stops_at_best_plus_patience_from_the_start)
+    assert ex.check_step_schedule(solved("08_craft", 1)["lr_at_epoch"])
+    assert not ex.check_step_schedule(lambda epoch: 0.1 * 0.5 ** (epoch // 3))  # off by one
