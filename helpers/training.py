@@ -178,6 +178,15 @@ def _epoch_steps(dataloader, model: nn.Module, loss_fn, optimizer=None, device=N
     return LoopResult(total_loss / seen, correct / seen)
 
 
+def interrupt(steps: Generator):
+    """Hand a kernel interrupt to a running ``fit_steps`` generator, so it records it; return its history."""
+    try:
+        steps.throw(KeyboardInterrupt)
+    except StopIteration as done:
+        return done.value
+    raise RuntimeError("the generator went on after an interrupt")
+
+
 def drain(steps: Generator, on_step: Callable | None = None):
     """Run a generator to its end, passing what it yields to ``on_step``; return its return value.
 
@@ -190,11 +199,7 @@ def drain(steps: Generator, on_step: Callable | None = None):
         except StopIteration as done:
             return done.value
         except KeyboardInterrupt:
-            try:
-                steps.throw(KeyboardInterrupt)
-            except StopIteration as done:
-                return done.value
-            raise
+            return interrupt(steps)
         if on_step is not None:
             on_step(*item) if isinstance(item, tuple) else on_step(item)
 

@@ -27,7 +27,7 @@ from torch import nn
 from .data import make_loaders
 from .models import NeuralNetwork
 from .plotting import COLORS, plot_history
-from .training import History, check_epochs, check_learning_rate, drain, fit_steps, set_seed
+from .training import History, check_epochs, check_learning_rate, drain, fit_steps, interrupt, set_seed
 
 OPTIMIZERS = ("SGD", "SGD + momentum", "Adam")
 BATCH_SIZES = (16, 32, 64, 128, 256, 512)
@@ -152,14 +152,6 @@ def descent_explorer() -> W.VBox:
     slider.observe(draw, names="value")
     draw()
     return W.VBox([slider, image])
-
-
-def drain_after_interrupt(steps) -> None:
-    """Hand a kernel interrupt to a ``fit_steps`` generator so it records it and finishes."""
-    try:
-        steps.throw(KeyboardInterrupt)
-    except StopIteration:
-        pass
 
 
 def _kernel_loop() -> asyncio.AbstractEventLoop | None:
@@ -370,7 +362,7 @@ class TrainingPanel:
                 except StopIteration:
                     break
                 except KeyboardInterrupt:
-                    drain_after_interrupt(steps)
+                    interrupt(steps)
                     break
                 if time.perf_counter() - paused > 0.05:  # let the kernel hear clicks every 50 ms
                     await asyncio.sleep(0)
