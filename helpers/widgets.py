@@ -248,6 +248,7 @@ class TrainingPanel:
         self.momentum.disabled = self.optimizer.value != "SGD + momentum"
 
     def _set_busy(self, busy: bool):
+        self._busy = busy
         self.train_button.disabled = busy
         self.clear_button.disabled = busy
         self.stop_button.disabled = not busy
@@ -271,7 +272,6 @@ class TrainingPanel:
         self.progress.max, self.progress.value = settings.epochs * batches, 0
         self._set_busy(True)
         self._say(f"Training: {html.escape(settings.label)} ...")
-        self._busy = True
         return run
 
     def start(self) -> None:
@@ -388,7 +388,6 @@ class TrainingPanel:
             self._say(f"{done}: {self._epoch_text(settings, history)}")
         else:
             self._say(html.escape(history.message), error=history.status in {"diverged", "failed"})
-        self._busy = False
         self._set_busy(False)
 
     def _listen_for_interrupt(self):
