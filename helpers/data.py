@@ -235,15 +235,20 @@ def load_fashion_mnist(root: str | os.PathLike = "data", download: bool = True) 
     return FashionMNIST(_as_dataset(raw, "train"), _as_dataset(raw, "t10k"), list(CLASSES))
 
 
+def check_batch_size(batch_size, dataset_size: int | None = None) -> None:
+    """Raise ``ValueError`` naming the fix unless ``batch_size`` is a whole number from 1 to ``dataset_size``."""
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise ValueError(f"batch_size must be a whole number of at least 1, got {batch_size!r}; the lesson uses 64.")
+    if dataset_size is not None and batch_size > dataset_size:
+        raise ValueError(f"batch_size {batch_size} is larger than the {dataset_size:,} training images; "
+                         "choose a smaller one, e.g. 64.")
+
+
 def make_loaders(
     train: Dataset, test: Dataset, batch_size: int = 64, seed: int | None = None
 ) -> tuple[DataLoader, DataLoader]:
     """Return a shuffled training loader (seeded if ``seed`` is given) and an unshuffled test loader."""
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"batch_size must be a whole number of at least 1, got {batch_size!r}; the lesson uses 64.")
-    if batch_size > len(train):
-        raise ValueError(f"batch_size {batch_size} is larger than the training set ({len(train)} samples); "
-                         f"choose at most {len(train)}, e.g. 64.")
+    check_batch_size(batch_size, len(train))
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
     return (
         DataLoader(train, batch_size=batch_size, shuffle=True, generator=generator),

@@ -140,11 +140,13 @@ def _class_indices(logits: torch.Tensor, y: torch.Tensor, classes: list | None) 
             f"Targets must be class indices of shape [batch] and dtype int64, got shape {list(y.shape)} "
             f"and dtype {y.dtype}. Convert them with y.long()."
         )
-    if len(y) and (int(y.max()) >= width or int(y.min()) < 0):
-        raise ValueError(
-            f"The model outputs {width} scores per image but a label is {int(y.max()) if int(y.min()) >= 0 else int(y.min())}. "
-            f"Labels must run from 0 to {width - 1}: give the last layer one output per class."
-        )
+    if len(y):
+        low, high = (int(v) for v in torch.aminmax(y))  # one pass over the batch's labels
+        if low < 0 or high >= width:
+            raise ValueError(
+                f"The model outputs {width} scores per image but a label is {low if low < 0 else high}. "
+                f"Labels must run from 0 to {width - 1}: give the last layer one output per class."
+            )
     return y
 
 
@@ -188,7 +190,7 @@ def interrupt(steps: Generator):
 
 
 def drain(steps: Generator, on_step: Callable | None = None):
-    """Run a generator to its end, passing what it yields to ``on_step``; return its return value.
+    """Run a generator to its end, passing each tuple it yields to ``on_step``; return its return value.
 
     A kernel interrupt that lands here rather than inside the generator is handed to the
     generator, so it can record where it stopped.
@@ -201,7 +203,7 @@ def drain(steps: Generator, on_step: Callable | None = None):
         except KeyboardInterrupt:
             return interrupt(steps)
         if on_step is not None:
-            on_step(*item) if isinstance(item, tuple) else on_step(item)
+            on_step(*item)
 
 
 def _run_epoch(dataloader, model, loss_fn, optimizer=None, device=None, on_batch=None) -> LoopResult:

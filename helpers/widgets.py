@@ -1,7 +1,8 @@
 """Interactive panels: thin ipywidgets shells around plain functions that do the work.
 
-``TrainingPanel`` trains the real model in a background thread, so the kernel stays free to
-hear the Stop button (and a kernel interrupt) while the curves grow. ``descent_explorer``
+``TrainingPanel`` trains the real model on the kernel's event loop, pausing between batches, so
+the kernel stays free to hear the Stop button (and a kernel interrupt) while the curves grow;
+outside a kernel (a script, a test) it trains in a background thread. ``descent_explorer``
 shows gradient descent on a parabola for any learning rate.
 """
 
@@ -24,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from torch import nn
 
-from .data import make_loaders
+from .data import check_batch_size, make_loaders
 from .models import NeuralNetwork
 from .plotting import COLORS, plot_history
 from .training import History, check_epochs, check_learning_rate, drain, fit_steps, interrupt, set_seed
@@ -51,11 +52,7 @@ class RunSettings:
         """Raise ``ValueError`` naming the fix for the first setting that cannot work."""
         check_learning_rate(self.lr)
         check_epochs(self.epochs)
-        if not isinstance(self.batch_size, int) or self.batch_size < 1:
-            raise ValueError(f"batch_size must be a whole number of at least 1, got {self.batch_size!r}; try 64.")
-        if train_size is not None and self.batch_size > train_size:
-            raise ValueError(f"batch_size {self.batch_size} is larger than the {train_size:,} training images; "
-                             "choose a smaller one, e.g. 64.")
+        check_batch_size(self.batch_size, train_size)
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}.")
         if self.optimizer == "SGD + momentum" and not 0 <= self.momentum < 1:
