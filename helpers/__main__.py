@@ -1,5 +1,13 @@
-"""``python -m helpers --root data``: find FashionMNIST, extract it once and check it."""
+"""``python -m helpers --root data``: find FashionMNIST, extract it once and check it.
+``python -m helpers doctor``: check Python, the packages, the device, the data and JupyterLab's widgets."""
 
-from .data import main
+import sys
+
+if sys.argv[1:2] == ["doctor"]:
+    from .doctor import main
+
+    raise SystemExit(main(sys.argv[2:]))
+
+from .data import main  # noqa: E402
 
 raise SystemExit(main())

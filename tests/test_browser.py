@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 OUTPUT = REPO / "test-output"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -92,6 +94,14 @@ def lab(tmp_path_factory):
     except subprocess.TimeoutExpired:
         server.kill()
     log.close()
+
+
+def test_doctor_asks_the_running_jupyterlab_whether_it_loads_the_widgets(lab):
+    from helpers.doctor import WIDGET_EXTENSION, _server_extensions
+
+    base, token = lab
+    loaded = _server_extensions({"url": f"{base}/", "token": token})
+    assert loaded is not None and WIDGET_EXTENSION in loaded
 
 
 def test_playground_trains_from_the_browser(lab):

@@ -90,6 +90,22 @@ def no_sources(monkeypatch, tmp_path):
     return tmp_path
 
 
+@pytest.fixture(scope="session")
+def gz_folder(tmp_path_factory, fashion, data_root) -> Path:
+    """The four files gzipped, as Debian ships them, made from whatever copy of the data this machine has."""
+    folder = tmp_path_factory.mktemp("gz")
+    for name in hdata.FILES:
+        with open(hdata.raw_folder(data_root) / name, "rb") as src, gzip.open(folder / f"{name}.gz", "wb", compresslevel=1) as out:
+            shutil.copyfileobj(src, out)
+    return folder
+
+
+def _copy_gz(gz_folder: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "copied"
+    shutil.copytree(gz_folder, folder)
+    return folder
+
+
 def test_missing_everywhere_lists_every_way_to_get_it(no_sources):
     with pytest.raises(DataError) as err:
         load_fashion_mnist(no_sources / "root")
@@ -100,11 +116,8 @@ def test_missing_everywhere_lists_every_way_to_get_it(no_sources):
     assert hdata.ENV_VAR in msg and "Connect to the internet" in msg
 
 
-def test_env_var_folder_of_gz_files_is_used(no_sources, monkeypatch, tmp_path):
-    folder = tmp_path / "copied"
-    folder.mkdir()
-    for name in hdata.FILES:
-        shutil.copy(hdata.Path("/usr/share/datasets/fashion-mnist") / f"{name}.gz", folder)
+def test_env_var_folder_of_gz_files_is_used(no_sources, monkeypatch, tmp_path, gz_folder):
+    folder = _copy_gz(gz_folder, tmp_path)
     monkeypatch.setenv(hdata.ENV_VAR, str(folder))
     raw, source = hdata.prepare_fashion_mnist(tmp_path / "root")
     assert source.startswith(f"${hdata.ENV_VAR}")
@@ -150,11 +163,8 @@ def test_label_out_of_range_is_refused(no_sources, tmp_path, data_root):
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated-gzip", "short-content"])
-def test_damaged_source_gz_is_refused_and_leaves_nothing_behind(no_sources, monkeypatch, tmp_path, damage):
-    folder = tmp_path / "copied"
-    folder.mkdir()
-    for name in hdata.FILES:
-        shutil.copy(hdata.Path("/usr/share/datasets/fashion-mnist") / f"{name}.gz", folder)
+def test_damaged_source_gz_is_refused_and_leaves_nothing_behind(no_sources, monkeypatch, tmp_path, damage, gz_folder):
+    folder = _copy_gz(gz_folder, tmp_path)
     bad = folder / "train-labels-idx1-ubyte.gz"
     if damage == "garbage":
         bad.write_bytes(b"this is not gzip data at all")
@@ -171,16 +181,16 @@ def test_damaged_source_gz_is_refused_and_leaves_nothing_behind(no_sources, monk
     assert not [p for p in raw.iterdir() if p.name.endswith(".part")]
 
 
-def test_unwritable_data_folder_gives_a_clear_error(no_sources, monkeypatch, tmp_path):
-    monkeypatch.setattr(hdata, "DEBIAN_DIR", hdata.Path("/usr/share/datasets/fashion-mnist"))
+def test_unwritable_data_folder_gives_a_clear_error(no_sources, monkeypatch, tmp_path, gz_folder):
+    monkeypatch.setattr(hdata, "DEBIAN_DIR", gz_folder)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     with pytest.raises(DataError, match="Cannot create the data folder.*root="):
         load_fashion_mnist(blocker / "root")
 
 
-def test_a_full_disk_during_extraction_gives_a_clear_error(no_sources, monkeypatch, tmp_path):
-    monkeypatch.setattr(hdata, "DEBIAN_DIR", hdata.Path("/usr/share/datasets/fashion-mnist"))
+def test_a_full_disk_during_extraction_gives_a_clear_error(no_sources, monkeypatch, tmp_path, gz_folder):
+    monkeypatch.setattr(hdata, "DEBIAN_DIR", gz_folder)
 
     def disk_full(src, dst, length=0):
         dst.write(src.read(1000))

@@ -25,10 +25,11 @@ def loaders(small, batch_size=64, seed=0):
     return DataLoader(small[0], batch_size=batch_size, shuffle=True), DataLoader(small[1], batch_size=500)
 
 
-def test_get_device_here_is_cpu():
-    assert get_device().type in {"cpu", "cuda", "mps"}
-    if not torch.cuda.is_available():
-        assert get_device().type in {"cpu", "mps"}
+@pytest.mark.parametrize("cuda, mps, expected", [(True, True, "cuda"), (False, True, "mps"), (False, False, "cpu")])
+def test_get_device_prefers_cuda_then_mps_then_cpu(monkeypatch, cuda, mps, expected):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
+    assert get_device() == torch.device(expected)
 
 
 def test_loss_falls_on_real_data(small):
