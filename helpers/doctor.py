@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
+MIN_PYTHON = (3, 10)  # as in pyproject.toml's requires-python
 INSTALL = "pip install -r requirements.txt (from the repository's folder, in the environment you use)"
 
 
@@ -35,7 +36,7 @@ def _major(version: str) -> int:
 
 def check_python() -> Check:
     here = platform.python_version()
-    if sys.version_info >= (3, 10):
+    if sys.version_info[:2] >= MIN_PYTHON:
         return Check(True, "Python", here)
     return Check(False, "Python", f"{here} is too old: install Python 3.10 or newer (3.11 is tested).")
 
