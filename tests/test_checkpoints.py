@@ -29,6 +29,7 @@ def numbers(h):
     return {k: v for k, v in h.as_dict().items() if k != "seconds"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shuffled_by", ["loader generator", "global RNG"])
 def test_resume_at_epoch_3_ends_like_an_uninterrupted_6_epoch_run(small, tmp_path, shuffled_by):
     loss_fn = nn.CrossEntropyLoss()

@@ -17,6 +17,7 @@ def test_every_check_passes_in_the_set_up_environment(data_root):
     assert all(c.ok for c in checks), [c for c in checks if not c.ok]
 
 
+@pytest.mark.slow
 def test_the_command_prints_ok_lines_and_exits_0(data_root):
     done = subprocess.run([sys.executable, "-m", "helpers", "doctor", "--root", str(data_root)],
                           capture_output=True, text=True, timeout=120)

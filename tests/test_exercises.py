@@ -138,6 +138,7 @@ def test_07_fast_run_and_learning_rate_limit():
     assert not ex.check_learning_rate_limit(panel)  # only half, not a tenth
     panel.runs.append(fake_run("SGD", 0.1, "finished", [0.8]))
     assert ex.check_learning_rate_limit(panel)
+    assert not ex.check_learning_rate_limit(panel, learns=0.85)  # 80% is not "learned" against a higher bar
 
 
 def test_08_early_stopping_and_step_schedule():

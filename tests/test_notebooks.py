@@ -90,3 +90,85 @@ def test_readme_maps_every_notebook():
     readme = (REPO / "README.md").read_text()
     for path in NOTEBOOKS:
         assert f"`{path.name}`" in readme, f"README does not list {path.name}"
+
+
+# --- figures in the prose are figures the notebook prints ---------------------------------------
+
+# A percentage or a number with a decimal point, in the prose (not in code, links or versions).
+PROSE_FIGURE = re.compile(r"(?<![\w.,/-])(\d+(?:,\d{3})*(?:\.\d+)?%|\d+(?:,\d{3})*\.\d+)(?![\w.]*\d)")
+VERSION = re.compile(r"(?:PyTorch|Python|torch|torchvision|JupyterLab|ipywidgets|version|versions)\s*$", re.I)
+# A decimal that follows the name of a setting is a setting, not a result ("SGD at learning rate 0.5, then
+# 1.0"), unless a result's name stands between them ("SGD's loss fell to 0.61").
+SETTING = re.compile(r"\b(?:learning rates?|lr|rates?|momentum|beta|gamma|SGD|Adam|RMSprop)\b", re.I)
+RESULT = re.compile(r"\b(?:loss|losses|accuracy|accuracies|distance|probability|seconds?|minimum)\b", re.I)
+
+
+def names_a_setting(before: str) -> bool:
+    window = before[-40:]
+    setting = [m.end() for m in SETTING.finditer(window)]
+    result = [m.end() for m in RESULT.finditer(window)]
+    return bool(setting) and (not result or setting[-1] > result[-1])
+PRINTED_NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:e[-+]?\d+)?%?")
+
+
+def prose_figures(markdown: str) -> list[str]:
+    """Return the percentages and decimals a markdown cell states, outside code, links and version numbers."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    text = re.sub(r"`[^`]*`", " ", text)
+    text = re.sub(r"\]\([^)]*\)|https?://\S+", " ", text)
+    found = []
+    for m in PROSE_FIGURE.finditer(text):
+        before = text[: m.start()]
+        if VERSION.search(before) or (not m.group(1).endswith("%") and names_a_setting(before)):
+            continue
+        found.append(m.group(1))
+    return found
+
+
+def printed_numbers(nb) -> list[tuple[float, bool]]:
+    """Return every number the notebook's outputs print, and every number its code sets, as (value, is_percent).
+
+    A fraction set in code also stands for its percentage (``target=0.87`` backs "87%").
+    """
+    found = []
+    for token in PRINTED_NUMBER.findall(all_output_text(nb)):
+        found.append((float(token.rstrip("%").replace(",", "")), token.endswith("%")))
+    for token in PRINTED_NUMBER.findall("\n".join(source(c) for c in code_cells(nb))):
+        value = float(token.rstrip("%").replace(",", ""))
+        found.append((value, token.endswith("%")))
+        if 0 < value < 1:
+            found.append((100 * value, True))
+    return found
+
+
+def unbacked_figures(nb) -> list[str]:
+    printed = printed_numbers(nb)
+    missing = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        for figure in prose_figures(source(cell)):
+            percent = figure.endswith("%")
+            value = float(figure.rstrip("%").replace(",", ""))
+            decimals = len(figure.rstrip("%").partition(".")[2])
+            tolerance = 0.5 * 10 ** -decimals + 1e-9  # "about 71%" stands for anything printed from 70.5 to 71.5
+            if not any(p == percent and abs(v - value) <= tolerance for v, p in printed):
+                missing.append(figure)
+    return missing
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_figure_in_the_prose_is_printed_by_the_notebook(path):
+    missing = unbacked_figures(load(path))
+    assert not missing, f"the prose states {missing} but no output or setting of the notebook shows it"
+
+
+def test_the_prose_check_can_fail():
+    nb = {"cells": [
+        {"cell_type": "markdown", "source": ["It reaches 87.5% (see `lr=0.25`) with PyTorch 2.0 at learning rate 0.3, "
+                                             "loss 0.61, about 71%, 80% of the target 0.8, and 0.9."]},
+        {"cell_type": "code", "source": ["lr, target = 0.25, 0.8\n"], "outputs": [
+            {"output_type": "stream", "name": "stdout", "text": ["test accuracy 71.3%, loss 0.614\n"]}]},
+    ]}
+    assert prose_figures(source(nb["cells"][0])) == ["87.5%", "0.61", "71%", "80%", "0.8", "0.9"]
+    assert unbacked_figures(nb) == ["87.5%", "0.9"]
