@@ -1,8 +1,8 @@
 """How fast the training panel is, measured side by side with bare training in one Jupyter kernel.
 
 (a) bare: ``train_run`` for 5 epochs with no callback, no drawing, in the kernel's main thread;
-(b) panel: the Train button's path: the same run as a task on the kernel's event loop, pausing
-    every 50 ms for clicks, redrawing the curves and the progress bar as it goes.
+(b) panel: the Train button's path: the same run in the panel's background thread while the
+    kernel stays free for clicks, redrawing the curves and the progress bar as it goes.
 
 It prints both times, their ratio, and how long after pressing Train the first point appears.
 Rounds alternate (a) and (b); the fastest of each is reported.
@@ -22,20 +22,21 @@ REPO = Path(__file__).resolve().parents[1]
 
 SETUP = """
 import time
-from helpers import load_fashion_mnist
-from helpers.widgets import RunSettings, TrainingPanel, train_run
-train, test, classes = load_fashion_mnist({root!r})
-train_run(RunSettings(epochs=1), train, test)  # warm up
+from helpers import load_fashion_mnist, split_train_val
+from helpers.panel import RunSettings, TrainingPanel, train_run
+data = load_fashion_mnist({root!r})
+train, val = split_train_val(data.train)
+train_run(RunSettings(epochs=1), train, val)  # warm up
 """
 
 BARE = """
 start = time.perf_counter()
-h = train_run(RunSettings(lr=0.1, epochs={epochs}), train, test)
-print(time.perf_counter() - start, h.test_acc[-1])
+h = train_run(RunSettings(lr=0.1, epochs={epochs}), train, val)
+print(time.perf_counter() - start, h.val_acc[-1])
 """
 
 PANEL_START = """
-panel = TrainingPanel(train, test)
+panel = TrainingPanel(train, val)
 panel.epochs.value = {epochs}
 drawn = []
 panel.plot.observe(lambda change: drawn.append(time.perf_counter()), names="value")
@@ -45,7 +46,7 @@ panel.train_button.click()
 """
 
 PANEL_RESULT = """
-print(panel.runs[0].seconds, drawn[0] - pressed, panel.runs[0].history.test_acc[-1], len(drawn))
+print(panel.runs[0].seconds, drawn[0] - pressed, panel.runs[0].history.val_acc[-1], len(drawn))
 """
 
 
@@ -80,8 +81,8 @@ def main() -> None:
             seconds, to_first, panel_acc, draws = run(kc, PANEL_RESULT).split()
             panel.append(float(seconds))
             first.append(float(to_first))
-            print(f"round {r + 1}: bare {bare[-1]:.1f} s (test acc {float(acc):.3f}), panel {panel[-1]:.1f} s "
-                  f"(test acc {float(panel_acc):.3f}, {draws} redraws), first point after {first[-1]:.2f} s",
+            print(f"round {r + 1}: bare {bare[-1]:.1f} s (val acc {float(acc):.3f}), panel {panel[-1]:.1f} s "
+                  f"(val acc {float(panel_acc):.3f}, {draws} redraws), first point after {first[-1]:.2f} s",
                   flush=True)
     finally:
         kc.stop_channels()

@@ -70,7 +70,6 @@ def load_checkpoint(
     optimizer: torch.optim.Optimizer | None = None,
     scheduler=None,
     train_loader=None,
-    restore_rng: bool = True,
 ) -> History | None:
     """Load ``path`` into the model (and optimizer, scheduler, loader's generator); return the saved history.
 
@@ -101,11 +100,10 @@ def load_checkpoint(
         optimizer.load_state_dict(state["optimizer"])
     if scheduler is not None and state["scheduler"] is not None:
         scheduler.load_state_dict(state["scheduler"])
-    if restore_rng:
-        torch.set_rng_state(state["torch_rng"])
-        generator = getattr(train_loader, "generator", None)
-        if generator is not None and state["loader_rng"] is not None:
-            generator.set_state(state["loader_rng"])
+    torch.set_rng_state(state["torch_rng"])
+    generator = getattr(train_loader, "generator", None)
+    if generator is not None and state["loader_rng"] is not None:
+        generator.set_state(state["loader_rng"])
     if state["history"] is None:
         return None
     return History.from_dict(state["history"], label=state.get("label", ""))

@@ -103,7 +103,7 @@ def _expected_size(name: str) -> int:
     return 16 + count * IMAGE_SIDE * IMAGE_SIDE if magic == 2051 else 8 + count
 
 
-def check_idx_file(path: Path, name: str | None = None, shown_as: str | None = None, fix: str | None = None) -> None:
+def require_idx_file(path: Path, name: str | None = None, shown_as: str | None = None, fix: str | None = None) -> None:
     """Raise ``DataError`` unless ``path`` is the complete FashionMNIST IDX file ``name`` (default: its own name)."""
     name = name or path.name
     shown_as = shown_as or str(path)
@@ -123,7 +123,7 @@ def check_idx_file(path: Path, name: str | None = None, shown_as: str | None = N
 
 
 def _read_idx(path: Path) -> np.ndarray:
-    check_idx_file(path)
+    require_idx_file(path)
     magic, count = FILES[path.name]
     offset = 16 if magic == 2051 else 8
     array = np.fromfile(path, dtype=np.uint8, offset=offset)
@@ -168,7 +168,7 @@ def _copy_in(source: Path, raw: Path) -> None:
                 opener = open if origin == plain else gzip.open
                 with opener(origin, "rb") as src:
                     shutil.copyfileobj(src, out, length=1 << 20)
-            check_idx_file(Path(tmp), name, shown_as=f"{origin} (decompressed)", fix=refetch)
+            require_idx_file(Path(tmp), name, shown_as=f"{origin} (decompressed)", fix=refetch)
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
         except (OSError, EOFError, zlib.error) as exc:
@@ -235,7 +235,7 @@ def load_fashion_mnist(root: str | os.PathLike = "data", download: bool = True) 
     return FashionMNIST(_as_dataset(raw, "train"), _as_dataset(raw, "t10k"), list(CLASSES))
 
 
-def check_batch_size(batch_size, dataset_size: int | None = None) -> None:
+def require_batch_size(batch_size, dataset_size: int | None = None) -> None:
     """Raise ``ValueError`` naming the fix unless ``batch_size`` is a whole number from 1 to ``dataset_size``."""
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
         raise ValueError(f"batch_size must be a whole number of at least 1, got {batch_size!r}; the lesson uses 64.")
@@ -245,14 +245,18 @@ def check_batch_size(batch_size, dataset_size: int | None = None) -> None:
 
 
 def make_loaders(
-    train: Dataset, test: Dataset, batch_size: int = 64, seed: int | None = None
+    train: Dataset, held_out: Dataset, batch_size: int = 64, seed: int | None = None
 ) -> tuple[DataLoader, DataLoader]:
-    """Return a shuffled training loader (seeded if ``seed`` is given) and an unshuffled test loader."""
-    check_batch_size(batch_size, len(train))
+    """Return a shuffled training loader and an unshuffled one for ``held_out`` (a validation or test set).
+
+    With ``seed``, the shuffled order comes from the loader's own generator seeded with it, as the
+    notebooks write it: ``DataLoader(..., shuffle=True, generator=torch.Generator().manual_seed(seed))``.
+    """
+    require_batch_size(batch_size, len(train))
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
     return (
         DataLoader(train, batch_size=batch_size, shuffle=True, generator=generator),
-        DataLoader(test, batch_size=max(batch_size, 1000)),
+        DataLoader(held_out, batch_size=max(batch_size, 1000)),
     )
 
 

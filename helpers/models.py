@@ -22,15 +22,18 @@ class NeuralNetwork(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.dim() < 2 or x[0].numel() != self.input_size:  # + a clear message instead of an error deep inside
+            raise ValueError(self._shape_message(x))
         x = self.flatten(x)  # [batch, 1, 28, 28] -> [batch, 784]
-        if x.dim() != 2 or x.shape[1] != self.input_size:
-            raise ValueError(
-                f"NeuralNetwork expected a batch of images with {self.input_size:,} values each "
-                f"(FashionMNIST: [batch, 1, 28, 28]) but got shape {list(x.shape) if x.dim() != 2 else '[...]'} "
-                f"with {x.shape[-1] if x.dim() else 0:,} values per image. Feed it images of the expected shape, "
-                f"or build NeuralNetwork(input_size=...) with the product of your image's shape."
-            )
         return self.linear_relu_stack(x)  # [batch, num_classes] logits
+
+    def _shape_message(self, x: torch.Tensor) -> str:
+        said = (f"NeuralNetwork expects a batch of images, shape [batch, 1, 28, 28] for FashionMNIST "
+                f"({self.input_size:,} values per image), but got shape {list(x.shape)}. ")
+        if x.numel() == self.input_size:
+            return said + "One image needs a batch dimension in front: model(x.unsqueeze(0))."
+        return said + ("Feed it images of the expected shape, or build NeuralNetwork(input_size=...) with the "
+                       "number of values in one of your images.")
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -32,17 +33,18 @@ def plot_history(
     fig: Figure | None = None,
     fade_all_but_last: bool = False,
     title: str | None = None,
-    eval_name: str = "test",
 ) -> Figure:
-    """Draw train and test loss (left) and accuracy (right) against the epoch; return the figure.
+    """Draw train and validation (or test) loss (left) and accuracy (right) against the epoch; return the figure.
 
-    Several histories are overlaid, one colour each; train is a solid line, test a dashed one.
-    An epoch still in progress (or cut short) continues the train curve as a dotted line.
-    ``eval_name`` names the set ``fit`` evaluated on, when it was not the test set ("validation").
+    Several histories are overlaid, one colour each; train is a solid line, the held-out set a dashed
+    one, named after what ``fit`` measured (``History.eval_name``). An epoch still in progress (or cut
+    short) continues the train curve as a dotted line. With ``fade_all_but_last``, earlier runs are
+    drawn lighter and thinner.
     """
     if isinstance(histories, (History, dict)):
         histories = [histories]
     histories = [_as_history(h) for h in histories]
+    eval_name = histories[-1].eval_name if histories else "validation"
     if labels is None:
         labels = [h.label or (f"run {i + 1}" if len(histories) > 1 else "") for i, h in enumerate(histories)]
     if fig is None:
@@ -55,15 +57,15 @@ def plot_history(
     for i, (h, label) in enumerate(zip(histories, labels)):
         color = COLORS[i % len(COLORS)]
         faded = fade_all_but_last and i < len(histories) - 1
-        style = {"color": color, "alpha": 0.35 if faded else 1.0, "linewidth": 1.2 if faded else 2.0}
+        style = {"color": color, "alpha": 0.6 if faded else 1.0, "linewidth": 1.3 if faded else 2.0}
         prefix = f"{label}: " if label else ""
         for ax, train, test, scale in (
-            (ax_loss, h.train_loss, h.test_loss, 1.0),
-            (ax_acc, h.train_acc, h.test_acc, 100.0),
+            (ax_loss, h.train_loss, h.eval_loss, 1.0),
+            (ax_acc, h.train_acc, h.eval_acc, 100.0),
         ):
             ax.plot(h.epoch, [scale * v for v in train], marker="o", markersize=4, label=f"{prefix}train", **style)
             ax.plot(h.epoch, [scale * v for v in test], marker="s", markersize=4, linestyle="--",
-                    label=f"{prefix}{eval_name}", **style)
+                    label=f"{prefix}{h.eval_name}", **style)
             if h.partial:
                 start = [(h.epoch[-1], train[-1])] if h.epoch else []
                 xs = [x for x, _ in start] + [p[0] for p in h.partial]
@@ -72,7 +74,7 @@ def plot_history(
                 ax.plot(xs, ys, linestyle=":", **style)
     ax_loss.set(title="Loss (lower is better)", xlabel="Epoch", ylabel="Cross-entropy loss (mean per image)")
     ax_acc.set(title="Accuracy (higher is better)", xlabel="Epoch", ylabel="Accuracy (% of images)")
-    top = max([100 * v for h in histories for v in h.train_acc + h.test_acc + [p[2] for p in h.partial]], default=100)
+    top = max([100 * v for h in histories for v in h.train_acc + h.eval_acc + [p[2] for p in h.partial]], default=100)
     ax_acc.set_ylim(bottom=None, top=min(100.0, top + 3))
     for ax in (ax_loss, ax_acc):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -88,6 +90,24 @@ def plot_history(
     if title:
         fig.suptitle(title)
     return fig
+
+
+def figure_png(fig: Figure) -> bytes:
+    """Return ``fig`` as PNG bytes, for an ``Image`` widget (updated in place, so it does not flicker).
+
+    Draws the figure once and encodes its pixels at compression level 1: ``savefig`` would lay the
+    figure out twice and compress harder, for a file barely smaller.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    width, height = canvas.get_width_height(physical=True)
+    buf = io.BytesIO()
+    Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+        buf, format="png", compress_level=1)
+    return buf.getvalue()
 
 
 def plot_images(images, labels, classes: Sequence[str], predictions=None, ncols: int = 8) -> Figure:

@@ -41,11 +41,11 @@ def test_resume_at_epoch_3_ends_like_an_uninterrupted_6_epoch_run(small, tmp_pat
 
     train, test, model, opt, sched = setup(small)
     train, test = loaders_for(train, test)
-    straight = fit(model, train, test, loss_fn, opt, 6, scheduler=sched)
+    straight = fit(model, train, loss_fn, opt, 6, val_loader=test, scheduler=sched)
 
     train, test, model, opt, sched = setup(small)
     train, test = loaders_for(train, test)
-    first = fit(model, train, test, loss_fn, opt, 3, scheduler=sched)
+    first = fit(model, train, loss_fn, opt, 3, val_loader=test, scheduler=sched)
     save_checkpoint(tmp_path / "run.pt", model, opt, first, scheduler=sched, train_loader=train)
 
     # a fresh start, as after a restarted kernel: other weights, other RNG state
@@ -53,7 +53,7 @@ def test_resume_at_epoch_3_ends_like_an_uninterrupted_6_epoch_run(small, tmp_pat
     train, test = loaders_for(train, test)
     history = load_checkpoint(tmp_path / "run.pt", model, opt, scheduler=sched, train_loader=train)
     assert history.epoch == [1, 2, 3]
-    resumed = fit(model, train, test, loss_fn, opt, 3, scheduler=sched, history=history)
+    resumed = fit(model, train, loss_fn, opt, 3, val_loader=test, scheduler=sched, history=history)
     assert resumed.epoch == [1, 2, 3, 4, 5, 6]
     assert numbers(resumed) == numbers(straight)
 

@@ -119,9 +119,9 @@ def test_06_best_epoch_and_diagnosis():
     assert not ex.check_diagnosis({"A": "good", "B": "too high", "C": "too low"})
 
 
-def fake_run(optimizer, lr, status, test_acc):
+def fake_run(optimizer, lr, status, val_acc):
     h = History(status=status)
-    h.epoch, h.test_acc = list(range(1, len(test_acc) + 1)), test_acc
+    h.epoch, h.val_acc = list(range(1, len(val_acc) + 1)), val_acc
     return SimpleNamespace(settings=SimpleNamespace(optimizer=optimizer, lr=lr, label=f"{optimizer} {lr}"), history=h)
 
 

@@ -22,5 +22,11 @@ def test_input_size_is_a_parameter():
 
 
 def test_wrong_image_shape_says_what_was_expected():
-    with pytest.raises(ValueError, match=r"784 values each.*\[batch, 1, 28, 28\].*3,072"):
+    with pytest.raises(ValueError, match=r"\[batch, 1, 28, 28\].*784 values per image.*\[2, 3, 32, 32\].*input_size"):
         NeuralNetwork()(torch.rand(2, 3, 32, 32))
+
+
+@pytest.mark.parametrize("shape", [(784,), (28, 28)])
+def test_one_image_without_a_batch_dimension_gets_the_fix_not_an_index_error(shape):
+    with pytest.raises(ValueError, match=r"got shape \[.*\].*x.unsqueeze\(0\)"):
+        NeuralNetwork()(torch.rand(*shape))

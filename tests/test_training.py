@@ -95,7 +95,7 @@ def run_fit(small, epochs=2, lr=0.1, seed=0, **kwargs):
     train, test = loaders(small, seed=seed)
     model = NeuralNetwork()
     opt = torch.optim.SGD(model.parameters(), lr=lr)
-    return model, fit(model, train, test, nn.CrossEntropyLoss(), opt, epochs, **kwargs)
+    return model, fit(model, train, nn.CrossEntropyLoss(), opt, epochs, test_loader=test, **kwargs)
 
 
 def test_fit_history_has_one_entry_per_epoch(small):
@@ -115,7 +115,7 @@ def test_fit_records_scheduled_learning_rates(small):
     model = NeuralNetwork()
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
-    h = fit(model, train, test, nn.CrossEntropyLoss(), opt, 3, scheduler=sched)
+    h = fit(model, train, nn.CrossEntropyLoss(), opt, 3, test_loader=test, scheduler=sched)
     assert h.lr == pytest.approx([0.1, 0.05, 0.025])
 
 
@@ -131,8 +131,8 @@ def test_fit_continues_a_history(small):
     train, test = loaders(small)
     model = NeuralNetwork()
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
-    h = fit(model, train, test, nn.CrossEntropyLoss(), opt, 1)
-    fit(model, train, test, nn.CrossEntropyLoss(), opt, 2, history=h)
+    h = fit(model, train, nn.CrossEntropyLoss(), opt, 1, test_loader=test)
+    fit(model, train, nn.CrossEntropyLoss(), opt, 2, test_loader=test, history=h)
     assert h.epoch == [1, 2, 3]
 
 
@@ -188,7 +188,7 @@ def test_divergence_keeps_the_running_points_of_its_epoch(small):
         return loss * float("nan") if calls["n"] == 32 + 2 + 20 else loss  # 2 test batches
 
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
-    h = fit(model, train, test, loss_that_breaks, opt, 3, callback=lambda _: None, callback_every=5)
+    h = fit(model, train, loss_that_breaks, opt, 3, test_loader=test, callback=lambda _: None, callback_every=5)
     assert h.status == "diverged" and h.message.startswith("The loss became NaN at epoch 2, batch 20 of 32")
     assert h.epoch == [1] and [x for x, _, _ in h.partial] == pytest.approx([1 + 5 / 32, 1 + 10 / 32, 1 + 15 / 32])
 
@@ -206,7 +206,7 @@ def test_fit_refuses_a_learning_rate_that_cannot_work(small, lr, message):
     opt = sgd(model)
     opt.param_groups[0]["lr"] = lr  # torch checks some of these itself at construction; fit checks them all
     with pytest.raises(ValueError, match=message):
-        fit(model, train, test, nn.CrossEntropyLoss(), opt, 1)
+        fit(model, train, nn.CrossEntropyLoss(), opt, 1, test_loader=test)
 
 
 @pytest.mark.parametrize("epochs", [0, -1, 2.5])
@@ -214,13 +214,13 @@ def test_fit_refuses_epochs_below_one(small, epochs):
     train, test = loaders(small)
     model = NeuralNetwork()
     with pytest.raises(ValueError, match="whole number of at least 1"):
-        fit(model, train, test, nn.CrossEntropyLoss(), sgd(model), epochs)
+        fit(model, train, nn.CrossEntropyLoss(), sgd(model), epochs, test_loader=test)
 
 
 def test_output_width_must_match_the_classes(small):
     train, _ = loaders(small)
     model = NeuralNetwork(num_classes=5)
-    with pytest.raises(ValueError, match=r"outputs 5 scores.*10 classes.*NeuralNetwork\(num_classes=10\)"):
+    with pytest.raises(ValueError, match=r"outputs 5 scores.*a label is \d.*0 to 4.*NeuralNetwork\(num_classes=10\)"):
         train_loop(train, model, nn.CrossEntropyLoss(), sgd(model))
 
 
@@ -252,7 +252,7 @@ def test_model_and_data_on_different_devices(small):
     train, test = loaders(small)
     model = NeuralNetwork()  # on the CPU
     with pytest.raises(ValueError, match=r"model is on cpu but device='meta'.*model.to\('meta'\)"):
-        fit(model, train, test, nn.CrossEntropyLoss(), sgd(model), 1, device="meta")
+        fit(model, train, nn.CrossEntropyLoss(), sgd(model), 1, test_loader=test, device="meta")
     # data the loader yields on another device than the model's is moved to the model's device
     result = test_loop(test, model, nn.CrossEntropyLoss(), device="cpu")
     assert 0 <= result.accuracy <= 1
