@@ -59,7 +59,7 @@ class TrainingPanel:
     """
 
     def __init__(self, train_data, val_data, settings: RunSettings | None = None,
-                 redraw_seconds: float = 0.5, draw_share: float = 0.08):
+                 redraw_seconds: float = 0.5, draw_share: float = 0.05):
         self.train_data, self.val_data = train_data, val_data
         self.redraw_seconds, self.draw_share = redraw_seconds, draw_share
         self.runs: list[Run] = []
