@@ -30,13 +30,27 @@ def _report(ok: bool, praise: str, hint: str) -> Verdict:
     return Verdict(ok)
 
 
-def _nothing_yet(*answers) -> bool:
-    """Print a nudge and return True when an answer is still the notebook's placeholder."""
-    if any(a is None or a is Ellipsis for a in answers):
-        print("Not yet. Replace the None (or ...) above with your answer, then run this cell again.")
+def _empty_function():
+    ...
+
+
+def _unwritten(answer) -> bool:
+    """True for the notebook's placeholder: None, ..., or a function whose body is still only ``...``."""
+    if answer is None or answer is Ellipsis:
+        return True
+    code = getattr(answer, "__code__", None)
+    return code is not None and code.co_code == _empty_function.__code__.co_code
+
+
+def _nothing_yet(*answers, todo: str = "replace the None (or ...) above with your answer") -> bool:
+    """Print that the exercise is not attempted yet, and return True, while an answer is still a placeholder.
+
+    Nothing more is said: the hint waits until there is an attempt to comment on.
+    """
+    if any(_unwritten(a) for a in answers):
+        print(f"Not attempted yet: {todo}, then run this cell again.")
         return True
     return False
-
 
 
 def _raises(fn: Callable, *args) -> str | None:
@@ -99,6 +113,8 @@ def check_parameter_guess(model: nn.Module, guess: int) -> Verdict:
 
 def check_predict(predict: Callable[[nn.Module, torch.Tensor], torch.Tensor]) -> Verdict:
     """Check a function that returns the predicted class of each image."""
+    if _nothing_yet(predict, todo="write the function above"):
+        return Verdict(False)
     torch.manual_seed(0)
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
     X = torch.rand(7, 1, 28, 28)
@@ -117,6 +133,8 @@ def check_predict(predict: Callable[[nn.Module, torch.Tensor], torch.Tensor]) ->
 
 def check_cross_entropy(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> Verdict:
     """Check a hand-written cross-entropy against PyTorch's, including very large logits."""
+    if _nothing_yet(fn, todo="write the function above"):
+        return Verdict(False)
     torch.manual_seed(0)
     logits, y = torch.randn(8, 10), torch.randint(0, 10, (8,))
     for scale, note in ((1.0, "ordinary logits"), (1000.0, "logits around 1000")):
@@ -139,6 +157,8 @@ def check_cross_entropy(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 def check_accuracy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> Verdict:
     """Check an accuracy function on class-index and one-hot targets."""
+    if _nothing_yet(fn, todo="write the function above"):
+        return Verdict(False)
     torch.manual_seed(1)
     logits = torch.randn(50, 10)
     y = torch.randint(0, 10, (50,))
@@ -170,6 +190,8 @@ def _tiny_problem(seed: int = 0):
 
 def check_sgd_step(step: Callable[[list, float], None]) -> Verdict:
     """Check a hand-written gradient-descent step against torch.optim.SGD."""
+    if _nothing_yet(step, todo="write the function above"):
+        return Verdict(False)
     mine, X, y = _tiny_problem()
     ref, _, _ = _tiny_problem()
     for model in (mine, ref):
@@ -185,6 +207,8 @@ def check_sgd_step(step: Callable[[list, float], None]) -> Verdict:
 
 def check_momentum_step(step: Callable[[list, list, float, float], None]) -> Verdict:
     """Check a hand-written momentum step (three steps in a row) against torch.optim.SGD(momentum=...)."""
+    if _nothing_yet(step, todo="write the function above"):
+        return Verdict(False)
     mine, X, y = _tiny_problem(1)
     ref, _, _ = _tiny_problem(1)
     params = list(mine.parameters())
@@ -209,6 +233,8 @@ def check_momentum_step(step: Callable[[list, list, float, float], None]) -> Ver
 
 def check_train_step(train_step: Callable) -> Verdict:
     """Check a one-batch training step: forward, loss, backward, step, with gradients cleared."""
+    if _nothing_yet(train_step, todo="write the function above"):
+        return Verdict(False)
     mine, X, y = _tiny_problem(2)
     ref, _, _ = _tiny_problem(2)
     loss_fn = nn.CrossEntropyLoss()
@@ -229,6 +255,8 @@ def check_train_step(train_step: Callable) -> Verdict:
 
 def check_fair_loss(evaluate: Callable) -> Verdict:
     """Check an evaluation that averages the loss over samples, in eval mode, without gradients."""
+    if _nothing_yet(evaluate, todo="write the function above"):
+        return Verdict(False)
     from torch.utils.data import DataLoader, TensorDataset
 
     torch.manual_seed(3)
@@ -256,6 +284,8 @@ def check_fair_loss(evaluate: Callable) -> Verdict:
 
 def check_best_epoch(best_epoch: Callable, history) -> Verdict:
     """Check a function that returns the epoch with the lowest test loss."""
+    if _nothing_yet(best_epoch, todo="write the function above"):
+        return Verdict(False)
     want = history.epoch[min(range(len(history)), key=lambda i: history.test_loss[i])]
     failed = _raises(best_epoch, history)
     if failed:
@@ -304,12 +334,15 @@ def check_diagnosis(answers: dict) -> Verdict:
 
 def check_fast_run(panel, target: float = 0.86, max_epochs: int = 5) -> Verdict:
     """Check that one of the panel's runs reached ``target`` validation accuracy within ``max_epochs`` epochs."""
+    if not panel.runs:
+        print("Not attempted yet: train a run in the panel above, then run this cell again.")
+        return Verdict(False)
     hits = [r for r in panel.runs if any(a >= target for a in r.history.val_acc[:max_epochs])]
     best = max((a for r in panel.runs for a in r.history.val_acc[:max_epochs]), default=None)
     return _report(
         bool(hits),
         f"run {panel.runs.index(hits[0]) + 1} ({hits[0].settings.label}) got there." if hits else "",
-        ("no runs yet: press Train first." if best is None else
+        ("no run has finished an epoch yet." if best is None else
          f"your best within {max_epochs} epochs is {100 * best:.1f}%. Plain SGD needs a larger learning rate "
          "than the lesson's; momentum or Adam get there sooner."),
     )
@@ -318,6 +351,9 @@ def check_fast_run(panel, target: float = 0.86, max_epochs: int = 5) -> Verdict:
 def check_learning_rate_limit(panel, learns: float = 0.70) -> Verdict:
     """Check for a plain-SGD run that failed (diverged or stuck near chance) and one at a 10x smaller rate
     that learned (best test accuracy at least ``learns``)."""
+    if not panel.runs:
+        print("Not attempted yet: train plain SGD in the panel above until it fails, then run this cell again.")
+        return Verdict(False)
     sgd = [r for r in panel.runs if r.settings.optimizer == "SGD"]
     failed = [r for r in sgd if r.history.status == "diverged" or (len(r.history) and r.history.best_val_acc < 0.2)]
     learned = [r for r in sgd if len(r.history) and r.history.best_val_acc >= learns]
@@ -335,6 +371,8 @@ def check_learning_rate_limit(panel, learns: float = 0.70) -> Verdict:
 
 def check_early_stopping(stop_epoch: Callable[[list, int], int]) -> Verdict:
     """Check a function that returns the epoch at which early stopping ends training."""
+    if _nothing_yet(stop_epoch, todo="write the function above"):
+        return Verdict(False)
     cases = [
         ([0.9, 0.7, 0.6, 0.65, 0.66, 0.64, 0.7], 2, 5),   # best at 3, two epochs without improvement
         ([0.9, 0.7, 0.6, 0.65, 0.59, 0.6, 0.61], 2, 7),   # improves again at 5, runs out at 7
@@ -355,6 +393,8 @@ def check_early_stopping(stop_epoch: Callable[[list, int], int]) -> Verdict:
 
 def check_step_schedule(lr_at_epoch: Callable[[int], float]) -> Verdict:
     """Check a function giving StepLR's learning rate (0.1, halved every 3 epochs) for epochs 1 to 10."""
+    if _nothing_yet(lr_at_epoch, todo="write the function above"):
+        return Verdict(False)
     model = nn.Linear(1, 1)
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)

@@ -125,7 +125,7 @@ def test_playground_trains_from_the_browser(lab):
             panel = page.locator(".training-panel").first
             expect(panel).to_be_visible(timeout=60_000)
             # wait for the whole notebook: the last cell's check prints its hint
-            expect(page.get_by_text("push the learning rate towards 1")).to_be_visible(timeout=180_000)
+            expect(page.get_by_text("train plain SGD in the panel above until it fails")).to_be_visible(timeout=180_000)
             expect(page.locator(".training-panel")).to_have_count(1)  # the demo panel is driven from code, not shown
 
             image = panel.locator("img").first

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
@@ -32,8 +33,26 @@ def test_01_batch_count(fashion, capsys):
     ns = solved("01_data", 0, train_mem=fashion.train)
     assert ex.check_batch_count(ns["n_batches"], ns["last_batch_size"])
     assert not ex.check_batch_count(234, 96)
+    capsys.readouterr()
     assert not ex.check_batch_count(None, None)
-    assert "Replace the None" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith("Not attempted yet: replace the None")
+
+
+@pytest.mark.parametrize("check", [ex.check_predict, ex.check_cross_entropy, ex.check_accuracy, ex.check_sgd_step,
+                                   ex.check_momentum_step, ex.check_train_step, ex.check_fair_loss,
+                                   ex.check_early_stopping, ex.check_step_schedule])
+def test_an_unwritten_function_is_not_attempted_yet_and_gets_no_hint(check, capsys):
+    def answer(*args):
+        ...  # your code
+
+    def wrong(*args):
+        return 0
+
+    assert not check(answer)
+    said = capsys.readouterr().out
+    assert said.startswith("Not attempted yet") and "Hint" not in said
+    assert not check(wrong)
+    assert "Hint" in capsys.readouterr().out  # an attempt, even a wrong one, gets its hint
 
 
 def test_01_mean_pixel(fashion):
