@@ -348,14 +348,14 @@ def check_fast_run(panel, target: float = 0.86, max_epochs: int = 5) -> Verdict:
     )
 
 
-def check_learning_rate_limit(panel, learns: float = 0.70) -> Verdict:
-    """Check for a plain-SGD run that failed (diverged or stuck near chance) and one at a 10x smaller rate
-    that learned (best test accuracy at least ``learns``)."""
+def check_learning_rate_limit(panel, fails_below: float = 0.20, learns: float = 0.70) -> Verdict:
+    """Check for a plain-SGD run that failed (diverged, or best validation accuracy below ``fails_below``)
+    and one at a 10x smaller rate that learned (best validation accuracy at least ``learns``)."""
     if not panel.runs:
         print("Not attempted yet: train plain SGD in the panel above until it fails, then run this cell again.")
         return Verdict(False)
     sgd = [r for r in panel.runs if r.settings.optimizer == "SGD"]
-    failed = [r for r in sgd if r.history.status == "diverged" or (len(r.history) and r.history.best_val_acc < 0.2)]
+    failed = [r for r in sgd if r.history.status == "diverged" or (len(r.history) and r.history.best_val_acc < fails_below)]
     learned = [r for r in sgd if len(r.history) and r.history.best_val_acc >= learns]
     pairs = [(f, ok) for f in failed for ok in learned if ok.settings.lr <= f.settings.lr / 10 * 1.01]
     if pairs:
