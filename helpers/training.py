@@ -209,10 +209,6 @@ class History:
     def best_val_acc(self) -> float:
         return max(self.val_acc, default=float("nan"))
 
-    @property
-    def best_test_acc(self) -> float:
-        return max(self.test_acc, default=float("nan"))
-
     def as_dict(self) -> dict:
         """Return the per-epoch lists as a plain dict (for saving, or for pandas)."""
         return {k: list(getattr(self, k)) for k in self.KEYS}

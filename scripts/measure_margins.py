@@ -9,7 +9,7 @@ threshold its notebook uses. A threshold belongs in a checked cell only with roo
 
     .venv/bin/python scripts/measure_margins.py [--seeds 0 1 2] [--root data]
 
-It takes about 20 minutes on a 2-core laptop. ``--only NAME`` reruns one group (05, 06, 07, 08).
+It takes about 20 minutes on a 2-core laptop. ``--only NAME`` reruns one group (02, 05, 06, 07, 08).
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ SECOND_PATH = {"MKL_CBWR": "COMPATIBLE", "ATEN_CPU_CAPABILITY": "default", "OMP_
 
 # name -> (claim as the notebook states it, test on the value)
 CLAIMS = {
+    "02 untrained accuracy": ("below 20%", lambda v: v < 0.20),
+    "02 untrained mean top probability": ("below 0.2", lambda v: v < 0.2),
+    "02 untrained: share of the two favourite classes": ("above half", lambda v: v > 0.5),
     "05 lesson acc after 10": ("between 65% and 75%", lambda v: 0.65 < v < 0.75),
     "05 lesson test loss drop in epoch 10": ("above 0 (still falling)", lambda v: v > 0),
     "05 fair: test minus train loss": ("above 0", lambda v: v > 0),
@@ -34,7 +37,7 @@ CLAIMS = {
     "06 lr 0.1 minus lr 0.001, acc after 3": ("above 20 points", lambda v: v > 0.20),
     "06 lr 3 diverged in epoch 1": ("True", lambda v: v is True),
     "06 noise ratio, batch 16 over 256": ("above 2", lambda v: v > 2),
-    "07 panel momentum best acc, 2 epochs": ("above 80%", lambda v: v > 0.80),
+    "07 panel momentum best val acc, 2 epochs": ("above 80%", lambda v: v > 0.80),
     "08 kept model test acc": ("above 85%", lambda v: v > 0.85),
     "08 worst optimizer best val acc": ("above 70%", lambda v: v > 0.70),
     "08 zero_grad: with minus without": ("above 25 points", lambda v: v > 0.25),
@@ -50,7 +53,7 @@ def measure(seed: int, root: str, only: str | None) -> dict:
 
     from helpers import NeuralNetwork, fit, load_fashion_mnist, set_seed, split_train_val, test_loop
     from helpers.data import InMemoryDataset
-    from helpers.widgets import RunSettings, train_run
+    from helpers.runs import RunSettings, train_run
 
     train_data, test_data, classes = load_fashion_mnist(root)
     loss_fn = nn.CrossEntropyLoss()
@@ -60,28 +63,40 @@ def measure(seed: int, root: str, only: str | None) -> dict:
     def shuffled(data, batch_size=64):
         return DataLoader(data, batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed))
 
-    def run(make_opt, epochs, train=train_data, evaluate=test_loader, **kw):
+    def run(make_opt, epochs, train=train_data, val=None, **kw):
+        """Train as the notebooks do; the history's eval_* figures are on ``val`` if given, else on the test set."""
         set_seed(seed)
         model = NeuralNetwork()
-        return model, fit(model, shuffled(train), evaluate, loss_fn, make_opt(model.parameters()), epochs, **kw)
+        held_out = {"val_loader": val} if val is not None else {"test_loader": test_loader}
+        return model, fit(model, shuffled(train), loss_fn, make_opt(model.parameters()), epochs, **held_out, **kw)
+
+    if only in (None, "02"):
+        set_seed(seed)
+        with torch.no_grad():
+            logits = NeuralNetwork()(test_data.images)
+        pred = logits.argmax(dim=1)
+        out["02 untrained accuracy"] = (pred == test_data.targets).float().mean().item()
+        out["02 untrained mean top probability"] = torch.softmax(logits, dim=1).max(dim=1).values.mean().item()
+        out["02 untrained: share of the two favourite classes"] = (
+            torch.bincount(pred, minlength=10).sort(descending=True).values[:2].sum().item() / len(pred))
 
     if only in (None, "05"):
         model, lesson = run(lambda p: torch.optim.SGD(p, lr=1e-3), 10)
-        out["05 lesson acc after 1"] = lesson.test_acc[0]
-        out["05 lesson acc after 5"] = lesson.test_acc[4]
-        out["05 lesson acc after 10"] = lesson.test_acc[9]
-        out["05 lesson test loss drop in epoch 10"] = lesson.test_loss[-2] - lesson.test_loss[-1]
+        out["05 lesson acc after 1"] = lesson.eval_acc[0]
+        out["05 lesson acc after 5"] = lesson.eval_acc[4]
+        out["05 lesson acc after 10"] = lesson.eval_acc[9]
+        out["05 lesson test loss drop in epoch 10"] = lesson.eval_loss[-2] - lesson.eval_loss[-1]
         fair_train = test_loop(DataLoader(train_data, batch_size=1000), model, loss_fn)
         fair_test = test_loop(test_loader, model, loss_fn)
         out["05 fair: test minus train loss"] = fair_test.loss - fair_train.loss
         out["05 fair: epoch mean minus final train loss"] = lesson.train_loss[-1] - fair_train.loss
         _, better = run(lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9), 5)
-        out["05 momentum acc after 5"] = better.test_acc[-1]
-        out["05 momentum acc 1 minus lesson acc 10"] = better.test_acc[0] - lesson.test_acc[-1]
+        out["05 momentum acc after 5"] = better.eval_acc[-1]
+        out["05 momentum acc 1 minus lesson acc 10"] = better.eval_acc[0] - lesson.eval_acc[-1]
 
     if only in (None, "06"):
         part = InMemoryDataset(train_data.images[:20_000], train_data.targets[:20_000], classes)
-        accs = {lr: run(lambda p, lr=lr: torch.optim.SGD(p, lr=lr), 3, train=part)[1].test_acc for lr in (0.001, 0.1, 0.5, 1.0)}
+        accs = {lr: run(lambda p, lr=lr: torch.optim.SGD(p, lr=lr), 3, train=part)[1].eval_acc for lr in (0.001, 0.1, 0.5, 1.0)}
         for lr, acc in accs.items():
             out[f"06 lr {lr:g} acc after 3 (not checked)"] = acc[-1]
         out["06 lr 0.1 minus lr 0.001, acc after 3"] = accs[0.1][-1] - accs[0.001][-1]
@@ -92,34 +107,36 @@ def measure(seed: int, root: str, only: str | None) -> dict:
             set_seed(seed)
             model = NeuralNetwork()
             opt = torch.optim.SGD(model.parameters(), lr=lr)
-            losses = []
-            for step, (X, y) in enumerate(shuffled(train_data, batch_size)):
-                if step == steps:
-                    break
-                loss = loss_fn(model(X), y)
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                losses.append(loss.item())
+            loader, losses = shuffled(train_data, batch_size), []
+            while len(losses) < steps:  # 300 steps of 256 take more than one epoch, as in the notebook
+                for X, y in loader:
+                    loss = loss_fn(model(X), y)
+                    opt.zero_grad()
+                    loss.backward()
+                    opt.step()
+                    losses.append(loss.item())
+                    if len(losses) == steps:
+                        break
             losses = torch.tensor(losses)
             return (losses[1:] - losses[:-1]).abs()[-100:].mean().item()
 
         out["06 noise ratio, batch 16 over 256"] = batch_losses(16) / batch_losses(256)
 
     if only in (None, "07"):
+        train_part, val_part = split_train_val(train_data)  # as 07 builds its panel
         h = train_run(RunSettings(optimizer="SGD + momentum", lr=0.01, momentum=0.9, epochs=2, seed=seed),
-                      train_data, test_data)
-        out["07 panel momentum best acc, 2 epochs"] = h.best_test_acc
+                      train_part, val_part)
+        out["07 panel momentum best val acc, 2 epochs"] = h.best_val_acc
         if not os.environ.get("OMP_NUM_THREADS"):  # the exercises' solutions: one path is enough
             for name, s in {"Adam 0.001": RunSettings(optimizer="Adam", lr=1e-3, epochs=5, seed=seed),
                             "SGD+m 0.01": RunSettings(optimizer="SGD + momentum", lr=0.01, epochs=5, seed=seed),
                             "SGD 0.1": RunSettings(lr=0.1, epochs=5, seed=seed)}.items():
-                h = train_run(s, train_data, test_data)
-                out[f"07 solution: {name} best acc in 5 (not checked)"] = h.best_test_acc
+                h = train_run(s, train_part, val_part)
+                out[f"07 solution: {name} best val acc in 5 (not checked)"] = h.best_val_acc
             for lr in (1.0, 0.5):
-                h = train_run(RunSettings(lr=lr, epochs=2, seed=seed), train_data, test_data)
+                h = train_run(RunSettings(lr=lr, epochs=2, seed=seed), train_part, val_part)
                 out[f"07 solution: SGD {lr:g}, 2 epochs (not checked)"] = (
-                    f"{h.status} after {len(h)} epochs" + (f", best {100 * h.best_test_acc:.0f}%" if len(h) else ""))
+                    f"{h.status} after {len(h)} epochs" + (f", best {100 * h.best_val_acc:.0f}%" if len(h) else ""))
 
     if only in (None, "08"):
         train_part, val_part = split_train_val(train_data, val_size=10_000, seed=0)
@@ -127,18 +144,18 @@ def measure(seed: int, root: str, only: str | None) -> dict:
         best = {"loss": float("inf"), "test": None}
 
         def keep_best(history):
-            if history.test_loss[-1] < best["loss"]:
-                best.update(loss=history.test_loss[-1], test=test_loop(test_loader, model_08, loss_fn).accuracy)
+            if history.val_loss[-1] < best["loss"]:
+                best.update(loss=history.val_loss[-1], test=test_loop(test_loader, model_08, loss_fn).accuracy)
 
         set_seed(seed)
         model_08 = NeuralNetwork()
-        fit(model_08, shuffled(train_part), val_loader, loss_fn, torch.optim.Adam(model_08.parameters(), lr=1e-3), 4,
-            callback=keep_best)
+        fit(model_08, shuffled(train_part), loss_fn, torch.optim.Adam(model_08.parameters(), lr=1e-3), 4,
+            val_loader=val_loader, callback=keep_best)
         out["08 kept model test acc"] = best["test"]
         few = InMemoryDataset(train_part.images[:10_000], train_part.targets[:10_000], classes)
         makers = [lambda p: torch.optim.SGD(p, lr=0.1), lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9),
                   lambda p: torch.optim.RMSprop(p, lr=1e-3), lambda p: torch.optim.Adam(p, lr=1e-3)]
-        out["08 worst optimizer best val acc"] = min(run(m, 3, train=few, evaluate=val_loader)[1].best_test_acc
+        out["08 worst optimizer best val acc"] = min(run(m, 3, train=few, val=val_loader)[1].best_val_acc
                                                      for m in makers)
         part = InMemoryDataset(train_part.images[:20_000], train_part.targets[:20_000], classes)
 
@@ -165,7 +182,7 @@ def measure(seed: int, root: str, only: str | None) -> dict:
             set_seed(seed)
             model = NeuralNetwork()
             loader = shuffled(sorted_part) if shuffle else DataLoader(sorted_part, batch_size=64)
-            fit(model, loader, val_loader, loss_fn, torch.optim.SGD(model.parameters(), lr=0.05), 1)
+            fit(model, loader, loss_fn, torch.optim.SGD(model.parameters(), lr=0.05), 1, val_loader=val_loader)
             return test_loop(val_loader, model, loss_fn).accuracy
 
         mixed, in_order = one_epoch(True), one_epoch(False)
@@ -178,7 +195,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--root", default=str(Path(__file__).resolve().parents[1] / "data"))
-    parser.add_argument("--only", choices=["05", "06", "07", "08"])
+    parser.add_argument("--only", choices=["02", "05", "06", "07", "08"])
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
