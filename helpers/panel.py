@@ -8,6 +8,7 @@ thread and returns the history.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import html
 import math
 import signal
@@ -48,6 +49,23 @@ def _listen_for_interrupts() -> None:
     if current is not _on_interrupt:
         _previous_handler = current
         signal.signal(signal.SIGINT, _on_interrupt)
+
+
+def _free_idle_openmp_workers() -> bool:
+    """Free the calling thread's idle OpenMP workers, so that the training thread's have the cores.
+
+    With GNU OpenMP (PyTorch's on Linux) each thread that has run parallel code keeps its own workers.
+    Once they outnumber the cores, every worker stops spinning between parallel regions and each small
+    matrix product pays to wake them: training in a second thread measured about 20% slower. OpenMP 5's
+    ``omp_pause_resource_all`` frees the caller's workers (they come back when it next needs them).
+    Elsewhere this does nothing. Returns whether it freed them.
+    """
+    try:
+        with open("/proc/self/maps") as maps:
+            path = next(line.split()[-1] for line in maps if "/libgomp" in line)
+        return ctypes.CDLL(path).omp_pause_resource_all(1) == 0  # 1: omp_pause_soft
+    except (OSError, StopIteration, AttributeError):
+        return False
 
 
 class TrainingPanel:
@@ -129,6 +147,7 @@ class TrainingPanel:
                 self._loop = asyncio.get_running_loop()  # in a notebook: the kernel's, to hear interrupts
             except RuntimeError:
                 self._loop = None
+            _free_idle_openmp_workers()
             self._thread = threading.Thread(target=self._train, args=(run,), daemon=True)
             self._thread.start()
 

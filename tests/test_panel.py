@@ -183,3 +183,25 @@ def test_seed_means_the_same_run_in_the_panel_as_in_the_notebooks(small):
     panel.lr.value, panel.epochs.value, panel.seed.value = 0.1, 2, 0
     in_panel = panel.run()
     assert in_panel.train_loss == by_hand.train_loss and in_panel.val_loss == by_hand.val_loss
+
+
+def test_freeing_the_notebook_threads_openmp_workers_changes_no_result(small):
+    """Train frees the notebook thread's idle OpenMP workers (so the training thread's get the cores); torch
+    still computes the same numbers afterwards, in this thread and in the panel's."""
+    import sys
+
+    from helpers.panel import _free_idle_openmp_workers
+
+    train, test = small
+    a, b = torch.randn(300, 400), torch.randn(400, 200)
+    before = a @ b
+    freed = _free_idle_openmp_workers()
+    if sys.platform == "linux" and any("/libgomp" in line for line in open("/proc/self/maps")):
+        assert freed  # PyTorch's GNU OpenMP: its omp_pause_resource_all succeeded
+    assert torch.equal(a @ b, before)
+    panel = TrainingPanel(train, test)
+    panel.epochs.value = 1
+    in_this_thread = panel.run()
+    panel.train_button.click()  # frees the workers, then trains in the background thread
+    panel.wait()
+    assert panel.runs[-1].history.train_loss == in_this_thread.train_loss
