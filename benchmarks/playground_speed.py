@@ -9,7 +9,7 @@ Rounds alternate (a) and (b). A shared virtual machine can run a third slower fo
 b/a is the median over rounds of each round's ratio: (a) and (b) of one round run minutes apart
 at most, under the same load.
 
-    python benchmarks/playground_speed.py [--rounds 5] [--epochs 5]
+    python benchmarks/playground_speed.py [--rounds 7] [--epochs 5]
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def run(kc, code: str, timeout: float = 600) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--epochs", type=int, default=5)
     args = parser.parse_args()
     km, kc = start_new_kernel(kernel_name="python3", cwd=str(REPO))
