@@ -47,6 +47,16 @@ def test_opens_with_what_you_will_do_learn_and_need(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_asks_for_a_prediction_before_a_cell_that_answers_it(path):
+    cells = load(path)["cells"]
+    prompts = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and "**Predict first:**" in source(c)]
+    assert prompts, "no 'Predict first:' prompt"
+    for i in prompts:  # the prompt ends its cell, and the next cell is the run that answers it
+        assert source(cells[i]).rstrip().rpartition("**Predict first:**")[2].count("\n\n") == 0, source(cells[i])
+        assert i + 1 < len(cells) and cells[i + 1]["cell_type"] == "code", source(cells[i])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_ends_with_a_summary_and_exercises_with_checks_and_hidden_solutions(path):
     cells = load(path)["cells"]
     text = "\n".join(source(c) for c in cells if c["cell_type"] == "markdown")
