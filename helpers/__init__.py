@@ -3,7 +3,7 @@
 from .checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from .data import CLASSES, DataError, InMemoryDataset, load_fashion_mnist, make_loaders, split_train_val
 from .models import NeuralNetwork, count_parameters
-from .plotting import plot_history, plot_images
+from .plotting import plot_history, plot_images, plot_seeds
 from .training import Diverged, History, LoopResult, fit, get_device, set_seed, test_loop, train_loop
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "load_fashion_mnist",
     "make_loaders",
     "plot_history",
+    "plot_seeds",
     "plot_images",
     "save_checkpoint",
     "set_seed",

@@ -283,16 +283,16 @@ def check_fair_loss(evaluate: Callable) -> Verdict:
 # --- 06_plotting ------------------------------------------------------------------------------
 
 def check_best_epoch(best_epoch: Callable, history) -> Verdict:
-    """Check a function that returns the epoch with the lowest test loss."""
+    """Check a function that returns the epoch with the lowest validation loss."""
     if _nothing_yet(best_epoch, todo="write the function above"):
         return Verdict(False)
-    want = history.epoch[min(range(len(history)), key=lambda i: history.test_loss[i])]
+    want = history.epoch[min(range(len(history)), key=lambda i: history.val_loss[i])]
     failed = _raises(best_epoch, history)
     if failed:
         return _report(False, "", f"best_epoch(history) failed with {failed}.")
     got = best_epoch(history)
-    return _report(got == want, f"epoch {want} has the lowest test loss.",
-                   "find the index of the smallest value in history.test_loss and return history.epoch at "
+    return _report(got == want, f"epoch {want} has the lowest validation loss.",
+                   "find the index of the smallest value in history.val_loss and return history.epoch at "
                    "that index (epochs count from 1, list indices from 0).")
 
 
@@ -300,8 +300,9 @@ def check_best_epoch(best_epoch: Callable, history) -> Verdict:
 _MYSTERY = {"A": (1.0, "too high"), "B": (0.05, "good"), "C": (0.002, "too low")}
 
 
-def mystery_runs(train_data, test_data, epochs: int = 3, train_size: int = 20_000) -> list:
-    """Return three histories, labelled A, B and C, trained with SGD at three undisclosed learning rates."""
+def mystery_runs(train_data, val_data, epochs: int = 3, train_size: int = 20_000) -> list:
+    """Return three histories, labelled A, B and C, trained with SGD at three undisclosed learning rates
+    and measured on ``val_data``."""
     from torch.utils.data import DataLoader
 
     from .data import InMemoryDataset
@@ -315,7 +316,7 @@ def mystery_runs(train_data, test_data, epochs: int = 3, train_size: int = 20_00
         model = NeuralNetwork()
         loader = DataLoader(part, batch_size=64, shuffle=True, generator=torch.Generator().manual_seed(1))
         runs.append(fit(model, loader, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=lr), epochs,
-                        test_loader=DataLoader(test_data, batch_size=1000), label=letter))
+                        val_loader=DataLoader(val_data, batch_size=1000), label=letter))
     return runs
 
 

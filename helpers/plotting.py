@@ -92,6 +92,42 @@ def plot_history(
     return fig
 
 
+def plot_seeds(groups: dict[str, Sequence[History]], title: str | None = None, fig: Figure | None = None) -> Figure:
+    """Draw each setting's held-out loss and accuracy as the mean over its seeds, with a band from the
+    lowest seed to the highest; return the figure.
+
+    ``groups`` maps a setting's label to its runs, one per seed. The band is how far luck alone moves
+    a curve: two settings differ where their bands part. A run that diverged counts for the epochs it
+    finished; a setting whose every run diverged is named in the legend, with nothing to draw.
+    """
+    fig = fig or history_figure()
+    ax_loss, ax_acc = fig.axes[:2]
+    for i, (label, runs) in enumerate(groups.items()):
+        color = COLORS[i % len(COLORS)]
+        finished = [h for h in runs if len(h)]
+        if not finished:
+            ax_loss.plot([], [], color=color, label=f"{label}: every seed diverged")
+            continue
+        epochs = max(finished, key=len).epoch
+        for ax, scale, get in ((ax_loss, 1.0, lambda h: h.eval_loss), (ax_acc, 100.0, lambda h: h.eval_acc)):
+            columns = [[scale * get(h)[e] for h in finished if len(h) > e] for e in range(len(epochs))]
+            ax.plot(epochs, [np.mean(c) for c in columns], "o-", color=color, linewidth=2,
+                    label=f"{label} (mean of {len(finished)} of {len(runs)} seeds)" if len(finished) < len(runs)
+                    else f"{label} (mean of {len(runs)} seeds)")
+            ax.fill_between(epochs, [min(c) for c in columns], [max(c) for c in columns], color=color, alpha=0.2,
+                            linewidth=0)
+    name = next((h.eval_name for runs in groups.values() for h in runs if len(h)), "validation")
+    ax_loss.set(title=f"{name.capitalize()} loss", xlabel="Epoch", ylabel="Cross-entropy loss (mean per image)")
+    ax_acc.set(title=f"{name.capitalize()} accuracy", xlabel="Epoch", ylabel="Accuracy (% of images)")
+    for ax in (ax_loss, ax_acc):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+    ax_loss.legend(fontsize="small")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
 def figure_png(fig: Figure) -> bytes:
     """Return ``fig`` as PNG bytes, for an ``Image`` widget (updated in place, so it does not flicker).
 

@@ -131,7 +131,7 @@ def test_05_train_step_and_fair_loss():
 
 def test_06_best_epoch_and_diagnosis():
     h = History()
-    h.epoch, h.test_loss = [1, 2, 3, 4], [0.9, 0.5, 0.6, 0.7]
+    h.epoch, h.val_loss = [1, 2, 3, 4], [0.9, 0.5, 0.6, 0.7]
     assert ex.check_best_epoch(solved("06_plotting", 0)["best_epoch"], h)
     assert not ex.check_best_epoch(lambda history: 1, h)
     assert ex.check_diagnosis(solved("06_plotting", 1)["answers"])
