@@ -57,6 +57,14 @@ def test_asks_for_a_prediction_before_a_cell_that_answers_it(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_points_to_further_reading(path):
+    text = "\n".join(source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
+    assert "## Further reading" in text
+    section = text.split("## Further reading", 1)[1].split("\n## ", 1)[0]
+    assert len(re.findall(r"^- \[[^\]]+\]\(https://[^)\s]+\): \S", section, re.M)) >= 2
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_ends_with_a_summary_and_exercises_with_checks_and_hidden_solutions(path):
     cells = load(path)["cells"]
     text = "\n".join(source(c) for c in cells if c["cell_type"] == "markdown")
