@@ -9,7 +9,7 @@ threshold its notebook uses. A threshold belongs in a checked cell only with roo
 
     .venv/bin/python scripts/measure_margins.py [--seeds 0 1 2] [--root data]
 
-It takes about 20 minutes on a 2-core laptop. ``--only NAME`` reruns one group (02, 05, 06, 07, 08).
+It takes about 20 minutes on a 2-core laptop. ``--only NAME`` reruns one group (02, 04, 05, 06, 07, 08).
 """
 
 from __future__ import annotations
@@ -32,9 +32,11 @@ CLAIMS = {
     "05 lesson test loss drop in epoch 10": ("above 0 (still falling)", lambda v: v > 0),
     "05 fair: test minus train loss": ("above 0", lambda v: v > 0),
     "05 fair: epoch mean minus final train loss": ("above 0", lambda v: v > 0),
-    "05 momentum acc after 5": ("above 85%", lambda v: v > 0.85),
-    "05 momentum acc 1 minus lesson acc 10": ("above 0", lambda v: v > 0),
-    "06 lr 0.1 minus lr 0.001, acc after 3": ("above 20 points", lambda v: v > 0.20),
+    "04 val loss after 300 steps, lr 0.1 over lr 0.001": ("below 0.5", lambda v: v < 0.5),
+    "05 momentum val acc after 1 minus lesson test acc after 10": ("above 5 points", lambda v: v > 0.05),
+    "05 momentum after 1 epoch: test acc": ("above 75%", lambda v: v > 0.75),
+    "06 lr 0.1 minus lr 0.001, val acc after 3": ("above 20 points", lambda v: v > 0.20),
+    "06 over-fitting: last val loss minus lowest": ("above 0.1", lambda v: v > 0.1),
     "06 lr 3 diverged in epoch 1": ("True", lambda v: v is True),
     "06 noise ratio, batch 16 over 256": ("above 2", lambda v: v > 2),
     "07 panel momentum best val acc, 2 epochs": ("above 80%", lambda v: v > 0.80),
@@ -80,6 +82,25 @@ def measure(seed: int, root: str, only: str | None) -> dict:
         out["02 untrained: share of the two favourite classes"] = (
             torch.bincount(pred, minlength=10).sort(descending=True).values[:2].sum().item() / len(pred))
 
+    if only in (None, "04"):
+        train_part, val_part = split_train_val(train_data)
+
+        def val_loss_after(lr, steps=300):
+            set_seed(seed)
+            model = NeuralNetwork()
+            opt = torch.optim.SGD(model.parameters(), lr=lr)
+            for step, (X, y) in enumerate(shuffled(train_part)):
+                if step == steps:
+                    break
+                loss = loss_fn(model(X), y)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+            with torch.no_grad():
+                return loss_fn(model(val_part.images), val_part.targets).item()
+
+        out["04 val loss after 300 steps, lr 0.1 over lr 0.001"] = val_loss_after(0.1) / val_loss_after(1e-3)
+
     if only in (None, "05"):
         model, lesson = run(lambda p: torch.optim.SGD(p, lr=1e-3), 10)
         out["05 lesson acc after 1"] = lesson.eval_acc[0]
@@ -90,17 +111,25 @@ def measure(seed: int, root: str, only: str | None) -> dict:
         fair_test = test_loop(test_loader, model, loss_fn)
         out["05 fair: test minus train loss"] = fair_test.loss - fair_train.loss
         out["05 fair: epoch mean minus final train loss"] = lesson.train_loss[-1] - fair_train.loss
-        _, better = run(lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9), 5)
-        out["05 momentum acc after 5"] = better.eval_acc[-1]
-        out["05 momentum acc 1 minus lesson acc 10"] = better.eval_acc[0] - lesson.eval_acc[-1]
+        train_part, val_part = split_train_val(train_data)
+        kept, better = run(lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9), 1, train=train_part,
+                           val=DataLoader(val_part, batch_size=1000))
+        out["05 momentum val acc after 1 minus lesson test acc after 10"] = better.val_acc[0] - lesson.eval_acc[-1]
+        out["05 momentum after 1 epoch: test acc"] = test_loop(test_loader, kept, loss_fn).accuracy
 
     if only in (None, "06"):
-        part = InMemoryDataset(train_data.images[:20_000], train_data.targets[:20_000], classes)
-        accs = {lr: run(lambda p, lr=lr: torch.optim.SGD(p, lr=lr), 3, train=part)[1].eval_acc for lr in (0.001, 0.1, 0.5, 1.0)}
+        train_part, val_part = split_train_val(train_data, val_size=5_000)
+        val = DataLoader(val_part, batch_size=1000)
+        small = InMemoryDataset(train_part.images[:10_000], train_part.targets[:10_000], classes)
+        accs = {lr: run(lambda p, lr=lr: torch.optim.SGD(p, lr=lr), 3, train=small, val=val)[1].val_acc
+                for lr in (0.001, 0.1, 0.5, 1.0)}
         for lr, acc in accs.items():
-            out[f"06 lr {lr:g} acc after 3 (not checked)"] = acc[-1]
-        out["06 lr 0.1 minus lr 0.001, acc after 3"] = accs[0.1][-1] - accs[0.001][-1]
-        _, exploded = run(lambda p: torch.optim.SGD(p, lr=3.0), 3, train=part)
+            out[f"06 lr {lr:g} val acc after 3 (not checked)"] = acc[-1] if len(acc) == 3 else float("nan")
+        out["06 lr 0.1 minus lr 0.001, val acc after 3"] = accs[0.1][-1] - accs[0.001][-1]
+        few = InMemoryDataset(train_part.images[:1000], train_part.targets[:1000], classes)
+        _, overfit = run(lambda p: torch.optim.Adam(p, lr=1e-3), 30, train=few, val=val)
+        out["06 over-fitting: last val loss minus lowest"] = overfit.val_loss[-1] - min(overfit.val_loss)
+        _, exploded = run(lambda p: torch.optim.SGD(p, lr=3.0), 3, train=small, val=val)
         out["06 lr 3 diverged in epoch 1"] = exploded.status == "diverged" and len(exploded) == 0
 
         def batch_losses(batch_size, steps=300, lr=0.05):
@@ -195,7 +224,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--root", default=str(Path(__file__).resolve().parents[1] / "data"))
-    parser.add_argument("--only", choices=["02", "05", "06", "07", "08"])
+    parser.add_argument("--only", choices=["02", "04", "05", "06", "07", "08"])
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
