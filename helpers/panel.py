@@ -196,6 +196,7 @@ class TrainingPanel:
         self.progress.max, self.progress.value = settings.epochs * self._batches(settings), 0
         self._set_busy(True)
         self._say(f"Training: {html.escape(settings.label)} ...")
+        self._render_table()  # the new run has its row (0/N epochs) from the moment Train is pressed
         self._next_draw = 0.0  # the run's first point is drawn as soon as it exists
         return run
 

@@ -35,6 +35,7 @@ def test_train_button_trains_and_fills_the_table(small):
     panel.lr.value, panel.epochs.value = 0.1, 2
     panel.train_button.click()
     assert panel.running and panel.train_button.disabled and not panel.stop_button.disabled
+    assert "<td>0/2</td>" in panel.table.value  # the run has its row at once, before its first epoch ends
     panel.wait(60)
     assert not panel.running and not panel.train_button.disabled
     (row,) = panel.runs_table()
