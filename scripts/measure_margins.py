@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 SECOND_PATH = {"MKL_CBWR": "COMPATIBLE", "ATEN_CPU_CAPABILITY": "default", "OMP_NUM_THREADS": "1"}
@@ -41,10 +42,6 @@ CLAIMS = {
     "06 noise ratio, batch 16 over 256": ("above 2", lambda v: v > 2),
     "07 panel momentum best val acc, 2 epochs": ("above 80%", lambda v: v > 0.80),
     "08 kept model test acc": ("above 85%", lambda v: v > 0.85),
-    "08 worst optimizer best val acc": ("above 70%", lambda v: v > 0.70),
-    "08 zero_grad: with minus without": ("above 25 points", lambda v: v > 0.25),
-    "08 unshuffled sorted: val acc": ("below 20%", lambda v: v < 0.20),
-    "08 unshuffled: shuffled minus sorted": ("above 40 points", lambda v: v > 0.40),
 }
 
 
@@ -170,53 +167,22 @@ def measure(seed: int, root: str, only: str | None) -> dict:
     if only in (None, "08"):
         train_part, val_part = split_train_val(train_data, val_size=10_000, seed=0)
         val_loader = DataLoader(val_part, batch_size=1000)
-        best = {"loss": float("inf"), "test": None}
+        best = {"loss": float("inf"), "epoch": 0, "test": None}
+        stop = threading.Event()
 
-        def keep_best(history):
+        def keep_best(history):  # as 08: keep the best, stop after 2 epochs without improving
             if history.val_loss[-1] < best["loss"]:
-                best.update(loss=history.val_loss[-1], test=test_loop(test_loader, model_08, loss_fn).accuracy)
+                best.update(loss=history.val_loss[-1], epoch=len(history),
+                            test=test_loop(test_loader, model_08, loss_fn).accuracy)
+            elif len(history) - best["epoch"] >= 2:
+                stop.set()
 
         set_seed(seed)
         model_08 = NeuralNetwork()
-        fit(model_08, shuffled(train_part), loss_fn, torch.optim.Adam(model_08.parameters(), lr=1e-3), 4,
-            val_loader=val_loader, callback=keep_best)
+        h = fit(model_08, shuffled(train_part), loss_fn, torch.optim.Adam(model_08.parameters(), lr=1e-3), 10,
+                val_loader=val_loader, callback=keep_best, stop=stop)
         out["08 kept model test acc"] = best["test"]
-        few = InMemoryDataset(train_part.images[:10_000], train_part.targets[:10_000], classes)
-        makers = [lambda p: torch.optim.SGD(p, lr=0.1), lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9),
-                  lambda p: torch.optim.RMSprop(p, lr=1e-3), lambda p: torch.optim.Adam(p, lr=1e-3)]
-        out["08 worst optimizer best val acc"] = min(run(m, 3, train=few, val=val_loader)[1].best_val_acc
-                                                     for m in makers)
-        part = InMemoryDataset(train_part.images[:20_000], train_part.targets[:20_000], classes)
-
-        def after_steps(clear, steps=300, lr=0.05):
-            set_seed(seed)
-            model = NeuralNetwork()
-            opt = torch.optim.SGD(model.parameters(), lr=lr)
-            for step, (X, y) in enumerate(shuffled(part)):
-                if step == steps:
-                    break
-                if clear:
-                    opt.zero_grad()
-                loss_fn(model(X), y).backward()
-                opt.step()
-            return test_loop(val_loader, model, loss_fn).accuracy
-
-        right, forgot = after_steps(True), after_steps(False)
-        out["08 zero_grad: with minus without"] = right - forgot
-        out["08 zero_grad: without"] = forgot
-        order = torch.argsort(part.targets, stable=True)
-        sorted_part = InMemoryDataset(part.images[order], part.targets[order], classes)
-
-        def one_epoch(shuffle):
-            set_seed(seed)
-            model = NeuralNetwork()
-            loader = shuffled(sorted_part) if shuffle else DataLoader(sorted_part, batch_size=64)
-            fit(model, loader, loss_fn, torch.optim.SGD(model.parameters(), lr=0.05), 1, val_loader=val_loader)
-            return test_loop(val_loader, model, loss_fn).accuracy
-
-        mixed, in_order = one_epoch(True), one_epoch(False)
-        out["08 unshuffled sorted: val acc"] = in_order
-        out["08 unshuffled: shuffled minus sorted"] = mixed - in_order
+        out["08 epochs run, best epoch (not checked)"] = f"{len(h)}, {best['epoch']}"
     return out
 
 
