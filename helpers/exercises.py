@@ -370,43 +370,233 @@ def check_learning_rate_limit(panel, fails_below: float = 0.20, learns: float = 
 
 # --- 08_craft ---------------------------------------------------------------------------------
 
-def check_early_stopping(stop_epoch: Callable[[list, int], int]) -> Verdict:
-    """Check a function that returns the epoch at which early stopping ends training."""
+def check_early_stopping(stop_epoch: Callable[[list, int, float], int]) -> Verdict:
+    """Check a function that returns the epoch at which early stopping (with ``min_delta``) ends training."""
     if _nothing_yet(stop_epoch, todo="write the function above"):
         return Verdict(False)
     cases = [
-        ([0.9, 0.7, 0.6, 0.65, 0.66, 0.64, 0.7], 2, 5),   # best at 3, two epochs without improvement
-        ([0.9, 0.7, 0.6, 0.65, 0.59, 0.6, 0.61], 2, 7),   # improves again at 5, runs out at 7
-        ([0.5, 0.6, 0.7], 1, 2),
-        ([0.9, 0.8, 0.7], 3, 3),                           # never stops early: the last epoch
+        ([0.9, 0.7, 0.6, 0.65, 0.66, 0.64, 0.7], 2, 0.0, 5),   # best at 3, two epochs without improvement
+        ([0.9, 0.7, 0.6, 0.65, 0.59, 0.6, 0.61], 2, 0.0, 7),   # improves again at 5, runs out at 7
+        ([0.5, 0.6, 0.7], 1, 0.0, 2),
+        ([0.9, 0.8, 0.7], 3, 0.0, 3),                           # never stops early: the last epoch
+        ([0.9, 0.7, 0.6, 0.595, 0.59, 0.58, 0.57], 2, 0.02, 5),  # 0.005 and 0.01 better: too little
+        ([0.9, 0.7, 0.6, 0.595, 0.57, 0.565, 0.56, 0.5], 2, 0.02, 7),  # 0.03 better at 5 counts; then two too-small
+        ([0.9, 0.6, 0.59, 0.58, 0.57, 0.56], 3, 0.015, 6),     # small steps count once they add up
     ]
-    for losses, patience, want in cases:
-        failed = _raises(stop_epoch, list(losses), patience)
+    for losses, patience, min_delta, want in cases:
+        call = f"stop_epoch({losses}, patience={patience}, min_delta={min_delta})"
+        failed = _raises(stop_epoch, list(losses), patience, min_delta)
         if failed:
-            return _report(False, "", f"stop_epoch(val_losses, patience) failed with {failed}.")
-        got = stop_epoch(list(losses), patience)
+            return _report(False, "", f"{call} failed with {failed}.")
+        got = stop_epoch(list(losses), patience, min_delta)
         if got != want:
-            return _report(False, "", f"for validation losses {losses} and patience {patience} you return {got}, "
-                           f"expected {want}. Count epochs from 1; stop once `patience` epochs in a row have not "
-                           "beaten the best loss so far; with no such run, train to the end.")
+            return _report(False, "", f"{call} returns {got}, expected {want}. Count epochs from 1. An epoch improves "
+                           "only if its loss is below the best so far by more than min_delta (and only then does the "
+                           "best change); stop once `patience` epochs in a row have not improved; with no such "
+                           "run, train to the end.")
     return _report(True, "your rule stops exactly when it should.", "")
 
 
-def check_step_schedule(lr_at_epoch: Callable[[int], float]) -> Verdict:
-    """Check a function giving StepLR's learning rate (0.1, halved every 3 epochs) for epochs 1 to 10."""
-    if _nothing_yet(lr_at_epoch, todo="write the function above"):
+def check_snapshot(snapshot: Callable[[nn.Module], dict]) -> Verdict:
+    """Check a function that keeps a copy of a model's weights that later training cannot change."""
+    if _nothing_yet(snapshot, todo="write the function above"):
         return Verdict(False)
-    model = nn.Linear(1, 1)
-    opt = torch.optim.SGD(model.parameters(), lr=0.1)
-    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
-    for epoch in range(1, 11):
-        failed = _raises(lr_at_epoch, epoch)
-        if failed:
-            return _report(False, "", f"lr_at_epoch({epoch}) failed with {failed}.")
-        got, want = lr_at_epoch(epoch), opt.param_groups[0]["lr"]
-        if got is None or not math.isclose(float(got), want, rel_tol=1e-9):
-            return _report(False, "", f"in epoch {epoch} StepLR uses {want:g}, you give {got}. Epochs 1-3 use "
-                           "0.1, epochs 4-6 use 0.05, and so on: 0.1 * 0.5 ** ((epoch - 1) // 3).")
-        opt.step()
-        sched.step()
-    return _report(True, "your schedule matches StepLR for ten epochs.", "")
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
+    before = {name: t.clone() for name, t in model.state_dict().items()}
+    x = torch.randn(8, 4)
+    with torch.no_grad():
+        outputs_before = model(x)
+    failed = _raises(snapshot, model)
+    if failed:
+        return _report(False, "", f"snapshot(model) failed with {failed}.")
+    kept = snapshot(model)
+    if not isinstance(kept, dict) or set(kept) != set(before):
+        return _report(False, "", "return a dict with the same keys as model.state_dict() "
+                       f"({', '.join(before)}), got {type(kept).__name__}.")
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)  # training goes on after the snapshot
+    model(x).pow(2).mean().backward()
+    optimizer.step()
+    moved = [name for name in before if not torch.equal(kept[name], before[name])]
+    if moved:
+        return _report(False, "", f"one training step later, your snapshot's '{moved[0]}' has changed with the "
+                       "model: state_dict() hands out the model's own tensors, not copies. Copy each one "
+                       "(tensor.clone()), or copy the whole dict with copy.deepcopy.")
+    fresh = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
+    failed = _raises(fresh.load_state_dict, kept)
+    if failed:
+        return _report(False, "", f"load_state_dict(your snapshot) failed with {failed}.")
+    with torch.no_grad():
+        same = torch.equal(fresh(x), outputs_before)
+    return _report(same, "your snapshot stays put while training goes on, and loads back with load_state_dict.",
+                   "a model loaded from your snapshot does not reproduce the model at the time of the snapshot.")
+
+
+# --- 09_capstone ------------------------------------------------------------------------------
+
+class _Batch(torch.Tensor):
+    """A batch that counts how often it is moved with ``.to()``: a device-aware loop moves every one."""
+
+    moves = 0
+
+    def to(self, *args, **kwargs):
+        _Batch.moves += 1
+        return super().to(*args, **kwargs).as_subclass(torch.Tensor)
+
+
+class _WatchedLoader:
+    """Wraps a DataLoader: yields its batches as ``_Batch`` and notes which loader the loop is reading."""
+
+    def __init__(self, loader, phase: str, state: dict):
+        self.loader, self.phase, self.state = loader, phase, state
+
+    def __len__(self) -> int:
+        return len(self.loader)
+
+    def __getattr__(self, name):  # dataset, batch_size, ...: the wrapped loader's
+        return getattr(self.loader, name)
+
+    def __iter__(self):
+        for X, y in self.loader:
+            self.state["phase"] = self.phase
+            yield X.as_subclass(_Batch), y.as_subclass(_Batch)
+
+
+def _capstone_setting(train_data, seed: int = 0):
+    """Return the check's model, optimizer and loaders: 2,000 training and 1,000 validation images from
+    ``train_data``, batches that leave a short last batch, and a rate that over-fits within a few epochs."""
+    from torch.utils.data import DataLoader
+
+    from .data import InMemoryDataset
+    from .models import NeuralNetwork
+    from .training import set_seed
+
+    train = InMemoryDataset(train_data.images[:2000], train_data.targets[:2000], train_data.classes)
+    val = InMemoryDataset(train_data.images[2000:3000], train_data.targets[2000:3000], train_data.classes)
+    set_seed(seed)
+    model = NeuralNetwork()
+    optimizer = torch.optim.Adam(model.parameters(), lr=CAPSTONE_LR)
+    return (model, optimizer, DataLoader(train, batch_size=64, shuffle=True, generator=torch.Generator().manual_seed(seed)),
+            DataLoader(val, batch_size=256))
+
+
+CAPSTONE_LR = 3e-3
+
+
+def _close(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Equal up to float rounding: a loop that sums in another order ends a hair away, not elsewhere."""
+    return a.shape == b.shape and torch.allclose(a.float(), b.float(), rtol=1e-4, atol=1e-6)
+
+
+def _capstone_reference(train_data, epochs: int, patience: int | None):
+    """Run ``helpers.fit`` on the check's setting; return its history and the weights of its best epoch."""
+    import contextlib
+    import io
+    import threading
+
+    from .training import fit
+
+    model, optimizer, train_loader, val_loader = _capstone_setting(train_data)
+    best = {"loss": float("inf"), "epoch": 0, "weights": None}
+    stop = threading.Event()
+
+    def keep_best(history):
+        if history.val_loss[-1] < best["loss"]:
+            best.update(loss=history.val_loss[-1], epoch=len(history),
+                        weights={k: v.clone() for k, v in model.state_dict().items()})
+        elif patience is not None and len(history) - best["epoch"] >= patience:
+            stop.set()
+
+    with contextlib.redirect_stdout(io.StringIO()):  # fit announces a stop; the check speaks for itself
+        history = fit(model, train_loader, nn.CrossEntropyLoss(), optimizer, epochs, val_loader=val_loader,
+                      callback=keep_best, stop=stop)
+    return history, best
+
+
+def check_capstone(train_and_validate: Callable, train_data, epochs: int = 6, patience: int | None = None) -> Verdict:
+    """Run a learner's train/validation loop beside ``helpers.fit`` on the same start and the same batches.
+
+    It must move every batch to ``device``, train in train mode with gradients and validate in eval mode
+    without, return per-sample mean losses and accuracies per epoch, save the best epoch's
+    ``state_dict`` to ``best_path`` and load it back at the end; with ``patience``, stop as 08 does.
+    """
+    import tempfile
+    from pathlib import Path
+
+    if _nothing_yet(train_and_validate, todo="write the function above"):
+        return Verdict(False)
+    reference, best = _capstone_reference(train_data, epochs, patience)
+    model, optimizer, train_loader, val_loader = _capstone_setting(train_data)
+    state: dict = {"phase": None}
+    calls: list[tuple[str, bool, bool]] = []
+    hook = model.register_forward_hook(lambda m, i, o: calls.append((state["phase"], m.training, torch.is_grad_enabled())))
+    _Batch.moves = 0
+    args = [model, _WatchedLoader(train_loader, "train", state), _WatchedLoader(val_loader, "val", state),
+            nn.CrossEntropyLoss(), optimizer, epochs, torch.device("cpu")]
+    name = "train_and_validate(" + ", ".join(["model", "train_loader", "val_loader", "loss_fn", "optimizer",
+                                              str(epochs), "device", "best_path"]) + \
+        (f", patience={patience})" if patience is not None else ")")
+    with tempfile.TemporaryDirectory() as folder:
+        best_path = Path(folder) / "best.pt"
+        try:
+            result = (train_and_validate(*args, best_path) if patience is None
+                      else train_and_validate(*args, best_path, patience=patience))
+        except Exception as exc:  # a learner's loop can fail in any way; say how
+            return _report(False, "", f"{name} failed with {type(exc).__name__}: {exc}")
+        finally:
+            hook.remove()
+        saved = torch.load(best_path, weights_only=True) if best_path.exists() else None
+
+    keys = ("train_loss", "train_acc", "val_loss", "val_acc")
+    got = {k: (result.get(k) if isinstance(result, dict) else getattr(result, k, None)) for k in keys}
+    if any(not isinstance(v, (list, tuple)) for v in got.values()):
+        return _report(False, "", "return a dict with the lists " + ", ".join(keys) + ": one number per epoch each.")
+    n = len(reference)
+    if any(len(v) != n for v in got.values()):
+        lengths = ", ".join(f"{k} {len(v)}" for k, v in got.items())
+        return _report(False, "", f"helpers.fit ran {n} epochs here" + (
+            f" (best at epoch {best['epoch']}, then {patience} without improving)" if patience is not None else "")
+            + f", but your lists hold {lengths}. Append one value per epoch"
+            + (", and stop once `patience` epochs in a row have not improved on the best validation loss."
+               if patience is not None else "."))
+    if _Batch.moves < 2 * n * (len(train_loader) + len(val_loader)):
+        return _report(False, "", "move every batch, images and labels, to the device: X, y = X.to(device), "
+                       "y.to(device), in both loops. On a GPU the model's weights are there and the batches must be too.")
+    for phase, want_training, want_grad in (("train", True, True), ("val", False, False)):
+        for _, training, grad in (c for c in calls if c[0] == phase):
+            if training != want_training:
+                return _report(False, "", f"during {'training' if phase == 'train' else 'validation'} the model "
+                               f"was in {'train' if training else 'eval'} mode: call model."
+                               f"{'train' if want_training else 'eval'}() at the start of each "
+                               f"{'training' if phase == 'train' else 'validation'} pass, every epoch.")
+            if grad != want_grad:
+                return _report(False, "", "validation should not track gradients: run it inside "
+                               "torch.no_grad() or torch.set_grad_enabled(False)." if phase == "val" else
+                               "training needs gradients: run it with torch.set_grad_enabled(True) (or outside no_grad).")
+    for key in keys:
+        want = getattr(reference, key)
+        if not all(math.isclose(float(a), b, rel_tol=1e-5, abs_tol=1e-6) for a, b in zip(got[key], want)):
+            first = next(i for i, (a, b) in enumerate(zip(got[key], want)) if not math.isclose(float(a), b, rel_tol=1e-5, abs_tol=1e-6))
+            what = "loss" if key.endswith("loss") else "accuracy"
+            return _report(False, "", f"{key} in epoch {first + 1} is {float(got[key][first]):.6f}, helpers.fit measured "
+                           f"{want[first]:.6f}. " + (
+                               "Average per sample: add each batch's mean loss times its size, then divide by the "
+                               "number of samples (the last batch is smaller)." if what == "loss" else
+                               "Accuracy is the fraction (0 to 1) of samples whose largest logit is the right class, "
+                               "over all samples seen in the pass.")
+                           + (" For train_loss, use the loss of each batch as it trains, as fit does." if key == "train_loss" else ""))
+    if saved is None:
+        return _report(False, "", "nothing was saved at best_path: torch.save(model.state_dict(), best_path) "
+                       "whenever the validation loss beats every earlier epoch's.")
+    if set(saved) != set(best["weights"]) or not all(_close(saved[k], best["weights"][k]) for k in saved):
+        return _report(False, "", f"the file at best_path does not hold epoch {best['epoch']}'s weights, the epoch "
+                       "with the lowest validation loss. Save whenever the loss is lower than every earlier epoch's "
+                       "(strictly lower), right after that epoch's validation pass.")
+    final = model.state_dict()
+    if not all(_close(final[k], best["weights"][k]) for k in final):
+        return _report(False, "", f"after the run the model should hold the best epoch's weights (epoch "
+                       f"{best['epoch']} of {n}): load them back with "
+                       "model.load_state_dict(torch.load(best_path, weights_only=True)) before returning.")
+    return _report(True, f"your loop matches helpers.fit epoch for epoch ({n} epochs"
+                   + (f", stopped {patience} after the best" if patience is not None else "")
+                   + f") and kept epoch {best['epoch']}'s weights.", "")

@@ -40,7 +40,7 @@ def test_01_batch_count(fashion, capsys):
 
 @pytest.mark.parametrize("check", [ex.check_predict, ex.check_cross_entropy, ex.check_accuracy, ex.check_sgd_step,
                                    ex.check_momentum_step, ex.check_train_step, ex.check_fair_loss,
-                                   ex.check_early_stopping, ex.check_step_schedule])
+                                   ex.check_early_stopping, ex.check_snapshot])
 def test_an_unwritten_function_is_not_attempted_yet_and_gets_no_hint(check, capsys):
     def answer(*args):
         ...  # your code
@@ -160,12 +160,75 @@ def test_07_fast_run_and_learning_rate_limit():
     assert not ex.check_learning_rate_limit(panel, learns=0.85)  # 80% is not "learned" against a higher bar
 
 
-def test_08_early_stopping_and_step_schedule():
+def test_08_early_stopping():
     assert ex.check_early_stopping(solved("08_craft", 0)["stop_epoch"])
 
-    def stops_at_best_plus_patience_from_the_start(val_losses, patience):
+    def stops_at_best_plus_patience_from_the_start(val_losses, patience, min_delta):
         return min(patience + 1, len(val_losses))
 
-    assert not ex.check_early_stopping(stops_at_best_plus_patience_from_the_start)
-    assert ex.check_step_schedule(solved("08_craft", 1)["lr_at_epoch"])
-    assert not ex.check_step_schedule(lambda epoch: 0.1 * 0.5 ** (epoch // 3))  # off by one
+    def ignores_min_delta(val_losses, patience, min_delta):
+        return solved("08_craft", 0)["stop_epoch"](val_losses, patience, 0.0)
+
+    def any_drop_moves_the_best(val_losses, patience, min_delta):
+        best, waited = float("inf"), 0
+        for epoch, loss in enumerate(val_losses, start=1):
+            waited = 0 if loss < best - min_delta else waited + 1
+            best = min(best, loss)
+            if waited == patience:
+                return epoch
+        return len(val_losses)
+
+    for wrong in (stops_at_best_plus_patience_from_the_start, ignores_min_delta, any_drop_moves_the_best):
+        assert not ex.check_early_stopping(wrong), wrong.__name__
+
+
+def test_08_snapshot(capsys):
+    assert ex.check_snapshot(solved("08_craft", 1)["snapshot"])
+    assert not ex.check_snapshot(lambda model: model.state_dict())
+    assert "hands out the model's own tensors" in capsys.readouterr().out
+    assert not ex.check_snapshot(lambda model: dict(model.state_dict()))  # a new dict, the same tensors
+    assert not ex.check_snapshot(lambda model: {k: torch.zeros_like(v) for k, v in model.state_dict().items()})
+
+
+def capstone_variant(index: int, old: str, new: str):
+    source = solutions("09_capstone")[index]
+    assert old in source, old
+    namespace = {"torch": torch}
+    exec(source.replace(old, new), namespace)
+    return namespace["train_and_validate"]
+
+
+def test_09_capstone_solutions_pass(fashion, capsys):
+    def train_and_validate(model, train_loader, val_loader, loss_fn, optimizer, epochs, device, best_path):
+        ...  # your code
+
+    assert not ex.check_capstone(train_and_validate, fashion.train)
+    assert capsys.readouterr().out.startswith("Not attempted yet")
+    assert not ex.check_capstone(lambda *args: {}, fashion.train, epochs=1)
+    assert "return a dict with the lists" in capsys.readouterr().out
+    assert ex.check_capstone(solved("09_capstone", 0)["train_and_validate"], fashion.train)
+    assert ex.check_capstone(solved("09_capstone", 1)["train_and_validate"], fashion.train, epochs=12, patience=2)
+
+
+@pytest.mark.parametrize("old, new, epochs, said", [
+    ("X, y = X.to(device), y.to(device)", "pass", 2, "move every batch"),
+    ("X, y = X.to(device), y.to(device)", "X = X.to(device)", 2, "move every batch"),
+    ("model.train(training)", "model.train()", 2, "the model was in train mode: call model.eval()"),
+    ("torch.set_grad_enabled(training)", "torch.set_grad_enabled(True)", 2, "validation should not track gradients"),
+    ("total_loss += loss.item() * len(y)", "total_loss += loss.item() * loader.batch_size",
+     2, "Average per sample"),
+    ("(pred.argmax(dim=1) == y).sum().item()", "(pred.argmax(dim=1) == y).float().mean().item()", 2, "Accuracy is"),
+    ("curves[\"val_loss\"][-1] < best_loss", "True", 6, "does not hold epoch"),          # saves every epoch
+    ("    model.load_state_dict(torch.load(best_path, weights_only=True))\n", "", 6, "load them back"),
+])
+def test_09_capstone_names_what_is_wrong(fashion, capsys, old, new, epochs, said):
+    capsys.readouterr()
+    assert not ex.check_capstone(capstone_variant(0, old, new), fashion.train, epochs=epochs)
+    assert said in capsys.readouterr().out
+
+
+def test_09_capstone_early_stopping_must_stop(fashion, capsys):
+    never_stops = capstone_variant(1, "elif patience is not None", "elif False")
+    capsys.readouterr()
+    assert not ex.check_capstone(never_stops, fashion.train, epochs=12, patience=2)
+    assert "stop once `patience` epochs" in capsys.readouterr().out
