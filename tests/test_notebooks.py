@@ -190,3 +190,13 @@ def test_the_prose_check_can_fail():
     ]}
     assert prose_figures(source(nb["cells"][0])) == ["87.5%", "0.61", "71%", "80%", "0.8", "0.9"]
     assert unbacked_figures(nb) == ["87.5%", "0.9"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_exercises_are_saved_unattempted_without_their_hints(path):
+    checks = [c for c in code_cells(load(path)) if re.search(r"^(\w+ = )?check_\w+\(", source(c), re.M)]
+    assert checks, "no exercise checks"
+    for cell in checks:
+        said = "".join("".join(o.get("text", "")) for o in cell["outputs"] if o["output_type"] == "stream")
+        lines = said.strip().splitlines()
+        assert lines and all(line.startswith("Not attempted yet") for line in lines), said
