@@ -584,7 +584,8 @@ def check_capstone(train_and_validate: Callable, train_data, epochs: int = 6, pa
                                "number of samples (the last batch is smaller)." if what == "loss" else
                                "Accuracy is the fraction (0 to 1) of samples whose largest logit is the right class, "
                                "over all samples seen in the pass.")
-                           + (" For train_loss, use the loss of each batch as it trains, as fit does." if key == "train_loss" else ""))
+                           + (" For the training figures, use each batch's loss and predictions as it trains (before its "
+                              "step), as fit does." if key.startswith("train") else ""))
     if saved is None:
         return _report(False, "", "nothing was saved at best_path: torch.save(model.state_dict(), best_path) "
                        "whenever the validation loss beats every earlier epoch's.")
@@ -600,3 +601,106 @@ def check_capstone(train_and_validate: Callable, train_data, epochs: int = 6, pa
     return _report(True, f"your loop matches helpers.fit epoch for epoch ({n} epochs"
                    + (f", stopped {patience} after the best" if patience is not None else "")
                    + f") and kept epoch {best['epoch']}'s weights.", "")
+
+
+# --- 10_optimizers ----------------------------------------------------------------------------
+
+def _beside_torch(step: Callable, make_optimizer: Callable, hyper: dict, steps: int = 10) -> tuple[int, float] | str:
+    """Step a small model with ``step`` and a copy with ``torch.optim``; return (first step that differs
+    by more than 1e-6, or 0, and the largest difference), or a message if ``step`` failed."""
+    torch.manual_seed(0)
+    mine = nn.Sequential(nn.Linear(6, 5), nn.Tanh(), nn.Linear(5, 3))
+    theirs = nn.Sequential(nn.Linear(6, 5), nn.Tanh(), nn.Linear(5, 3))
+    theirs.load_state_dict(mine.state_dict())
+    optimizer = make_optimizer(theirs.parameters())
+    state: dict = {}
+    worst = 0.0
+    for t in range(1, steps + 1):
+        X, y = torch.randn(16, 6), torch.randint(0, 3, (16,))
+        for model in (mine, theirs):
+            model.zero_grad()
+            nn.functional.cross_entropy(model(X), y).backward()
+        failed = _raises(step, list(mine.parameters()), state, *hyper.values())
+        if failed:
+            return failed
+        optimizer.step()
+        worst = max((a - b).abs().max().item() for a, b in zip(mine.parameters(), theirs.parameters()))
+        if worst > 1e-6:
+            return t, worst
+    return 0, worst
+
+
+def check_adam(adam_step: Callable) -> Verdict:
+    """Check a hand-written Adam step against ``torch.optim.Adam`` over 10 steps."""
+    if _nothing_yet(adam_step, todo="write the function above"):
+        return Verdict(False)
+    outcome = _beside_torch(adam_step, lambda p: torch.optim.Adam(p, lr=0.01), {"lr": 0.01})
+    if isinstance(outcome, str):
+        return _report(False, "", f"adam_step(params, state, lr=0.01) failed with {outcome}.")
+    first, worst = outcome
+    return _report(not first, f"the same parameters as torch.optim.Adam after 10 steps (largest difference {worst:.1e}).",
+                   f"your parameters part from torch.optim.Adam's at step {first} (difference {worst:.1e}). "
+                   + ("At step 1, m and v hold only the first gradient: check that they start at zero, that "
+                      "m = b1 m + (1 - b1) g and v = b2 v + (1 - b2) g^2, and the bias correction: divide m by "
+                      "1 - b1 ** t and v by 1 - b2 ** t, with t = 1 at the first step." if first == 1 else
+                      "Step 1 agrees, so the update is right once: keep m, v and the step count t in `state` "
+                      "between calls (one set per parameter), and count t up by one every call."))
+
+
+def check_adamw(adamw_step: Callable) -> Verdict:
+    """Check a hand-written AdamW step against ``torch.optim.AdamW`` (weight decay 0.1) over 10 steps."""
+    if _nothing_yet(adamw_step, todo="write the function above"):
+        return Verdict(False)
+    outcome = _beside_torch(adamw_step, lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.1),
+                            {"lr": 0.01, "weight_decay": 0.1})
+    if isinstance(outcome, str):
+        return _report(False, "", f"adamw_step(params, state, lr=0.01, weight_decay=0.1) failed with {outcome}.")
+    first, worst = outcome
+    return _report(not first, f"the same parameters as torch.optim.AdamW after 10 steps (largest difference {worst:.1e}).",
+                   f"your parameters part from torch.optim.AdamW's at step {first} (difference {worst:.1e}). "
+                   "AdamW multiplies every parameter by 1 - lr * weight_decay, then takes Adam's step from the "
+                   "gradient alone; adding weight_decay * p to the gradient is Adam's L2, not AdamW.")
+
+
+# --- 12_schedules ----------------------------------------------------------------------------
+
+def check_step_schedule(lr_at_epoch: Callable[[int], float]) -> Verdict:
+    """Check a function giving StepLR's learning rate (0.1, halved every 3 epochs) for epochs 1 to 10."""
+    if _nothing_yet(lr_at_epoch, todo="write the function above"):
+        return Verdict(False)
+    model = nn.Linear(1, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
+    for epoch in range(1, 11):
+        failed = _raises(lr_at_epoch, epoch)
+        if failed:
+            return _report(False, "", f"lr_at_epoch({epoch}) failed with {failed}.")
+        got, want = lr_at_epoch(epoch), opt.param_groups[0]["lr"]
+        if got is None or not math.isclose(float(got), want, rel_tol=1e-9):
+            return _report(False, "", f"in epoch {epoch} StepLR uses {want:g}, you give {got}. Epochs 1-3 use "
+                           "0.1, epochs 4-6 use 0.05, and so on: 0.1 * 0.5 ** ((epoch - 1) // 3).")
+        opt.step()
+        sched.step()
+    return _report(True, "your schedule matches StepLR for ten epochs.", "")
+
+
+def check_cosine(cosine_lr: Callable[[int, int, float], float]) -> Verdict:
+    """Check a cosine schedule (from ``base_lr`` down to 0 over ``total`` steps) against ``CosineAnnealingLR``."""
+    if _nothing_yet(cosine_lr, todo="write the function above"):
+        return Verdict(False)
+    for total, base_lr in ((20, 0.1), (7, 0.05)):
+        opt = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=base_lr)
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total)
+        for step in range(total + 1):
+            failed = _raises(cosine_lr, step, total, base_lr)
+            if failed:
+                return _report(False, "", f"cosine_lr({step}, {total}, {base_lr}) failed with {failed}.")
+            got, want = cosine_lr(step, total, base_lr), opt.param_groups[0]["lr"]
+            if got is None or not math.isclose(float(got), want, rel_tol=1e-6, abs_tol=1e-12):
+                return _report(False, "", f"cosine_lr({step}, {total}, {base_lr}) gives {got}, CosineAnnealingLR "
+                               f"uses {want:.6g}. The rate is base_lr * (1 + cos(pi * step / total)) / 2: base_lr at "
+                               "step 0, half of it halfway, 0 at the end.")
+            if step < total:
+                opt.step()
+                sched.step()
+    return _report(True, "your cosine schedule matches CosineAnnealingLR step for step.", "")

@@ -248,6 +248,7 @@ def fit(
     val_loader=None,
     test_loader=None,
     scheduler=None,
+    scheduler_per_batch: bool = False,
     device=None,
     callback: Callable[[History], None] | None = None,
     callback_every: int = 0,
@@ -259,7 +260,8 @@ def fit(
     """Train for ``epochs`` more epochs and return the history, kept even if stopped, interrupted or diverged.
 
     After each epoch it measures the validation and/or test loader it was given, steps ``scheduler``
-    (``ReduceLROnPlateau`` gets the validation loss), and calls ``callback(history)``; with
+    (``ReduceLROnPlateau`` gets the validation loss; with ``scheduler_per_batch`` it is stepped after
+    every batch instead, as ``OneCycleLR`` expects), and calls ``callback(history)``; with
     ``callback_every=N`` it also calls it every N batches, when ``history.partial`` holds the running
     figures. ``stop.is_set()`` is checked after every batch. ``history`` continues an earlier run;
     ``verbose`` prints a line per epoch.
@@ -273,6 +275,8 @@ def fit(
     epoch = len(history)
 
     def running(batch, n_batches, loss, accuracy):
+        if scheduler is not None and scheduler_per_batch:
+            scheduler.step()                        # after optimizer.step(), every batch
         if callback is not None and callback_every and batch % callback_every == 0 and batch < n_batches:
             history.partial.append((epoch - 1 + batch / n_batches, loss, accuracy))
             callback(history)
@@ -301,7 +305,7 @@ def fit(
                       + f"  |  {history.seconds[-1]:.1f} s")
             if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
                 scheduler.step((val or test or train).loss)
-            elif scheduler is not None:
+            elif scheduler is not None and not scheduler_per_batch:
                 scheduler.step()
             if callback is not None:
                 callback(history)

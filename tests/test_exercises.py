@@ -40,7 +40,9 @@ def test_01_batch_count(fashion, capsys):
 
 @pytest.mark.parametrize("check", [ex.check_predict, ex.check_cross_entropy, ex.check_accuracy, ex.check_sgd_step,
                                    ex.check_momentum_step, ex.check_train_step, ex.check_fair_loss,
-                                   ex.check_early_stopping, ex.check_snapshot])
+                                   ex.check_early_stopping, ex.check_snapshot,
+                                   ex.check_adam, ex.check_adamw, ex.check_step_schedule,
+                                   ex.check_cosine])
 def test_an_unwritten_function_is_not_attempted_yet_and_gets_no_hint(check, capsys):
     def answer(*args):
         ...  # your code
@@ -232,3 +234,42 @@ def test_09_capstone_early_stopping_must_stop(fashion, capsys):
     capsys.readouterr()
     assert not ex.check_capstone(never_stops, fashion.train, epochs=12, patience=2)
     assert "stop once `patience` epochs" in capsys.readouterr().out
+
+
+def test_10_adam_and_adamw(capsys):
+    ns = solved("10_optimizers", 0)
+    assert ex.check_adam(ns["adam_step"])
+    source = solutions("10_optimizers")[0]
+    no_bias_correction = {"torch": torch}
+    exec(source.replace('m_hat = s["m"] / (1 - beta1 ** s["step"])', 'm_hat = s["m"]'), no_bias_correction)
+    capsys.readouterr()
+    assert not ex.check_adam(no_bias_correction["adam_step"])
+    assert "at step 1" in capsys.readouterr().out
+    forgets = {"torch": torch}
+    exec(source.replace("if i not in state:", "if True:"), forgets)  # starts afresh every call
+    assert not ex.check_adam(forgets["adam_step"])
+    assert "keep m, v and the step count" in capsys.readouterr().out
+
+    both = {"torch": torch}
+    exec(source + "\n\n" + solutions("10_optimizers")[1], both)
+    assert ex.check_adamw(both["adamw_step"])
+
+    def l2_instead(params, state, lr, weight_decay=0.01, betas=(0.9, 0.999), eps=1e-8):
+        with torch.no_grad():
+            for p in params:
+                p.grad += weight_decay * p
+        ns["adam_step"](params, state, lr, betas, eps)
+
+    assert not ex.check_adamw(l2_instead)
+    assert "Adam's L2, not AdamW" in capsys.readouterr().out
+
+
+def test_12_step_and_cosine_schedules(capsys):
+    assert ex.check_step_schedule(solved("12_schedules", 0)["lr_at_epoch"])
+    assert not ex.check_step_schedule(lambda epoch: 0.1 * 0.5 ** (epoch // 3))  # off by one
+    assert ex.check_cosine(solved("12_schedules", 1)["cosine_lr"])
+    import math
+    capsys.readouterr()
+    assert not ex.check_cosine(lambda step, total, base_lr: base_lr * math.cos(math.pi * step / total / 2))  # a quarter wave
+    assert "half of it halfway" in capsys.readouterr().out
+    assert not ex.check_cosine(lambda step, total, base_lr: base_lr * (1 - step / total))  # linear

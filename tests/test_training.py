@@ -119,6 +119,23 @@ def test_fit_records_scheduled_learning_rates(small):
     assert h.lr == pytest.approx([0.1, 0.05, 0.025])
 
 
+def test_a_per_batch_scheduler_is_stepped_after_every_batch(small):
+    train, test = loaders(small)  # 2,048 images in batches of 64: 32 batches an epoch
+    model = NeuralNetwork()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=2 * len(train))
+    h = fit(model, train, nn.CrossEntropyLoss(), opt, 2, test_loader=test, scheduler=sched, scheduler_per_batch=True)
+    assert h.status == "finished" and sched.last_epoch == 2 * len(train)  # one more step would raise
+    dummy = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    same = torch.optim.lr_scheduler.OneCycleLR(dummy, max_lr=0.1, total_steps=2 * len(train))
+    for _ in range(len(train)):
+        dummy.step()
+        same.step()
+    assert h.lr[1] == pytest.approx(dummy.param_groups[0]["lr"])  # epoch 2 starts where 32 steps lead
+    assert h.lr[0] == pytest.approx(0.1 / 25)  # OneCycleLR starts at max_lr / div_factor
+    assert opt.param_groups[0]["lr"] < 1e-3   # and ends far below it
+
+
 def test_same_seed_same_history(small):
     _, a = run_fit(small, seed=7)
     _, b = run_fit(small, seed=7)
