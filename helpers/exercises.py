@@ -704,3 +704,51 @@ def check_cosine(cosine_lr: Callable[[int, int, float], float]) -> Verdict:
                 opt.step()
                 sched.step()
     return _report(True, "your cosine schedule matches CosineAnnealingLR step for step.", "")
+
+
+# --- 11_lr_finder -----------------------------------------------------------------------------
+
+def check_range_rates(rates: Callable[[float, float, int], list]) -> Verdict:
+    """Check the rates of a range test against the ones ``helpers.range_test`` uses."""
+    if _nothing_yet(rates, todo="write the function above"):
+        return Verdict(False)
+    for start, end, steps in ((1e-5, 10.0, 200), (0.001, 1.0, 4)):
+        failed = _raises(rates, start, end, steps)
+        if failed:
+            return _report(False, "", f"rates({start}, {end}, {steps}) failed with {failed}.")
+        got = rates(start, end, steps)
+        if not isinstance(got, (list, tuple)):
+            return _report(False, "", f"return a list of {steps} rates, got {type(got).__name__}.")
+        factor = (end / start) ** (1 / (steps - 1))
+        want = [start * factor ** i for i in range(steps)]
+        if len(got) != steps or not all(math.isclose(float(a), b, rel_tol=1e-6) for a, b in zip(got, want)):
+            return _report(False, "", f"rates({start}, {end}, {steps}) should give {steps} rates from {start:g} to {end:g}, "
+                           f"each {factor:.4g} times the one before; yours give {len(got)}, starting "
+                           f"{', '.join(f'{float(v):.3g}' for v in got[:3])}. The factor is (end / start) ** (1 / (steps - 1)).")
+    return _report(True, "your rates climb by one factor from the first to the last.", "")
+
+
+def check_smoothing(smooth: Callable[[list, float], list]) -> Verdict:
+    """Check a debiased running mean against the one ``helpers.range_test`` draws."""
+    if _nothing_yet(smooth, todo="write the function above"):
+        return Verdict(False)
+    values = [2.3, 2.1, 2.2, 1.7, 1.9, 1.2, 1.4, 0.9]
+    for beta in (0.98, 0.5):
+        failed = _raises(smooth, list(values), beta)
+        if failed:
+            return _report(False, "", f"smooth(values, {beta}) failed with {failed}.")
+        got, avg, want = smooth(list(values), beta), 0.0, []
+        if not isinstance(got, (list, tuple)):
+            return _report(False, "", f"return a list with one smoothed value per value, got {type(got).__name__}.")
+        for t, value in enumerate(values, start=1):
+            avg = beta * avg + (1 - beta) * value
+            want.append(avg / (1 - beta ** t))
+        if len(got) != len(values) or not all(math.isclose(float(a), b, rel_tol=1e-6) for a, b in zip(got, want)):
+            first = float(got[0]) if got else None
+            return _report(False, "", f"for {values} and beta {beta} the smoothed values start {want[0]:.4g}, "
+                           f"{want[1]:.4g}; yours start {first}. " + (
+                               "Without the correction the first value is (1 - beta) times too small: divide by "
+                               "1 - beta ** t, with t = 1 for the first value." if first is not None and
+                               math.isclose(first, (1 - beta) * values[0], rel_tol=1e-6) else
+                               "avg starts at 0; each value updates it, then the entry is avg / (1 - beta ** t)."))
+    return _report(True, "your running mean starts right and follows the losses.", "")

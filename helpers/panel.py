@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .plotting import COLORS, figure_png, plot_history
-from .runs import OPTIMIZERS, Run, RunSettings, runs_table, table_html, train_run
+from .runs import OPTIMIZERS, Run, RunSettings, range_test_run, runs_table, table_html, train_run
 from .training import History
 
 BATCH_SIZES = (16, 32, 64, 128, 256, 512)
@@ -100,6 +100,9 @@ class TrainingPanel:
         self.train_button = W.Button(description="Train", button_style="success", icon="play")
         self.stop_button = W.Button(description="Stop", button_style="danger", icon="stop", disabled=True)
         self.clear_button = W.Button(description="Clear runs", icon="trash")
+        self.find_button = W.Button(description="Find lr", icon="search",
+                                    tooltip="Run a learning-rate range test and set the slider to its suggestion")
+        self.range_test = None  # the last range test, to plot
         self.progress = W.IntProgress(value=0, min=0, max=1, description="progress", style=style,
                                       layout=W.Layout(width="98%"))
         self.status = W.HTML("Set the sliders, then press <b>Train</b>.")
@@ -113,11 +116,12 @@ class TrainingPanel:
         self.train_button.on_click(lambda _: self.start())
         self.stop_button.on_click(lambda _: self.stop())
         self.clear_button.on_click(lambda _: self.clear())
+        self.find_button.on_click(lambda _: self.find_learning_rate())
         self._sync_momentum()
         self._draw()
         self._render_table()
         controls = W.VBox([self.lr, self.epochs, self.batch_size, self.optimizer, self.momentum, self.seed,
-                           W.HBox([self.train_button, self.stop_button, self.clear_button])])
+                           W.HBox([self.train_button, self.stop_button, self.clear_button]), self.find_button])
         side = W.VBox([self.status], layout=W.Layout(width="360px", padding="0 0 0 16px"))
         self.widget = W.VBox([W.HBox([controls, side]), self.progress, self.plot, self.table])
         self.widget.add_class("training-panel")
@@ -176,6 +180,26 @@ class TrainingPanel:
             self._draw()
             self._render_table()
             self._say("Runs cleared.")
+
+    def find_learning_rate(self, steps: int = 200):
+        """Run the range test for the optimizer, batch size and seed the controls show (what Find lr does), set the
+        learning-rate slider to its suggestion, and return the ``RangeTest``; None if it cannot run now."""
+        if self.running:
+            self._say("Wait for the run to finish, or Stop it, before looking for a learning rate.", error=True)
+            return None
+        settings = self.settings()
+        self._say(f"Range test for {html.escape(settings.optimizer)}: raising the rate batch by batch ...")
+        try:
+            result = range_test_run(settings, self.train_data, steps=steps)
+        except ValueError as exc:
+            self._say(html.escape(str(exc)), error=True)
+            return None
+        low, high = 10.0 ** self.lr.min, 10.0 ** self.lr.max
+        self.lr.value = min(max(result.suggestion, low), high)
+        self.range_test = result
+        self._say(f"Range test over {len(result.lrs)} batches: the loss was lowest at lr {result.best_lr:.2g}, so the "
+                  f"slider now shows a tenth of that, {self.lr.value:.2g}. Press <b>Train</b> to try it.")
+        return result
 
     # --- one run ----------------------------------------------------------------------------------
 
@@ -250,7 +274,7 @@ class TrainingPanel:
     # --- what it shows ----------------------------------------------------------------------------
 
     def _set_busy(self, busy: bool):
-        self.train_button.disabled = self.clear_button.disabled = busy
+        self.train_button.disabled = self.clear_button.disabled = self.find_button.disabled = busy
         self.stop_button.disabled = not busy
 
     def _sync_momentum(self, _=None):

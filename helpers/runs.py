@@ -63,6 +63,19 @@ def train_run(settings: RunSettings, train_data, val_data, **options) -> History
                settings.epochs, val_loader=val_loader, label=settings.label, **options)
 
 
+
+def range_test_run(settings: RunSettings, train_data, steps: int = 200):
+    """Run the learning-rate range test from the start a run with ``settings`` would have (same seed, batch size
+    and optimizer); return its ``RangeTest``."""
+    from .lr_finder import range_test
+
+    settings.require_valid(len(train_data))
+    set_seed(settings.seed)
+    model = NeuralNetwork()
+    train_loader, _ = make_loaders(train_data, train_data, settings.batch_size, seed=settings.seed)
+    return range_test(model, train_loader, nn.CrossEntropyLoss(), make_optimizer(settings, model.parameters()),
+                      steps=steps)
+
 @dataclass
 class Run:
     """One press of Train: its settings, its history and its wall-clock seconds."""

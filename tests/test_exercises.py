@@ -42,7 +42,7 @@ def test_01_batch_count(fashion, capsys):
                                    ex.check_momentum_step, ex.check_train_step, ex.check_fair_loss,
                                    ex.check_early_stopping, ex.check_snapshot,
                                    ex.check_adam, ex.check_adamw, ex.check_step_schedule,
-                                   ex.check_cosine])
+                                   ex.check_cosine, ex.check_range_rates, ex.check_smoothing])
 def test_an_unwritten_function_is_not_attempted_yet_and_gets_no_hint(check, capsys):
     def answer(*args):
         ...  # your code
@@ -273,3 +273,21 @@ def test_12_step_and_cosine_schedules(capsys):
     assert not ex.check_cosine(lambda step, total, base_lr: base_lr * math.cos(math.pi * step / total / 2))  # a quarter wave
     assert "half of it halfway" in capsys.readouterr().out
     assert not ex.check_cosine(lambda step, total, base_lr: base_lr * (1 - step / total))  # linear
+
+
+def test_11_range_rates_and_smoothing(capsys):
+    assert ex.check_range_rates(solved("11_lr_finder", 0)["rates"])
+    assert not ex.check_range_rates(lambda start, end, steps: [start * ((end / start) ** (1 / steps)) ** i
+                                                               for i in range(steps)])  # never reaches end
+    assert ex.check_smoothing(solved("11_lr_finder", 1)["smooth"])
+
+    def uncorrected(values, beta):
+        out, avg = [], 0.0
+        for value in values:
+            avg = beta * avg + (1 - beta) * value
+            out.append(avg)
+        return out
+
+    capsys.readouterr()
+    assert not ex.check_smoothing(uncorrected)
+    assert "divide by 1 - beta ** t" in capsys.readouterr().out
