@@ -50,9 +50,14 @@ def test_an_unwritten_function_is_not_attempted_yet_and_gets_no_hint(check, caps
     def wrong(*args):
         return 0
 
-    assert not check(answer)
-    said = capsys.readouterr().out
-    assert said.startswith("Not attempted yet") and "Hint" not in said
+    @torch.no_grad()
+    def decorated(*args):
+        ...  # your code
+
+    for unwritten in (answer, decorated):
+        assert not check(unwritten)
+        said = capsys.readouterr().out
+        assert said.startswith("Not attempted yet") and "Hint" not in said
     assert not check(wrong)
     assert "Hint" in capsys.readouterr().out  # an attempt, even a wrong one, gets its hint
 
