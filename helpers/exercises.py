@@ -665,50 +665,6 @@ def check_adamw(adamw_step: Callable) -> Verdict:
                    "gradient alone; adding weight_decay * p to the gradient is Adam's L2, not AdamW.")
 
 
-# --- 12_schedules ----------------------------------------------------------------------------
-
-def check_step_schedule(lr_at_epoch: Callable[[int], float]) -> Verdict:
-    """Check a function giving StepLR's learning rate (0.1, halved every 3 epochs) for epochs 1 to 10."""
-    if _nothing_yet(lr_at_epoch, todo="write the function above"):
-        return Verdict(False)
-    model = nn.Linear(1, 1)
-    opt = torch.optim.SGD(model.parameters(), lr=0.1)
-    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
-    for epoch in range(1, 11):
-        failed = _raises(lr_at_epoch, epoch)
-        if failed:
-            return _report(False, "", f"lr_at_epoch({epoch}) failed with {failed}.")
-        got, want = lr_at_epoch(epoch), opt.param_groups[0]["lr"]
-        if got is None or not math.isclose(float(got), want, rel_tol=1e-9):
-            return _report(False, "", f"in epoch {epoch} StepLR uses {want:g}, you give {got}. Epochs 1-3 use "
-                           "0.1, epochs 4-6 use 0.05, and so on: 0.1 * 0.5 ** ((epoch - 1) // 3).")
-        opt.step()
-        sched.step()
-    return _report(True, "your schedule matches StepLR for ten epochs.", "")
-
-
-def check_cosine(cosine_lr: Callable[[int, int, float], float]) -> Verdict:
-    """Check a cosine schedule (from ``base_lr`` down to 0 over ``total`` steps) against ``CosineAnnealingLR``."""
-    if _nothing_yet(cosine_lr, todo="write the function above"):
-        return Verdict(False)
-    for total, base_lr in ((20, 0.1), (7, 0.05)):
-        opt = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=base_lr)
-        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total)
-        for step in range(total + 1):
-            failed = _raises(cosine_lr, step, total, base_lr)
-            if failed:
-                return _report(False, "", f"cosine_lr({step}, {total}, {base_lr}) failed with {failed}.")
-            got, want = cosine_lr(step, total, base_lr), opt.param_groups[0]["lr"]
-            if got is None or not math.isclose(float(got), want, rel_tol=1e-6, abs_tol=1e-12):
-                return _report(False, "", f"cosine_lr({step}, {total}, {base_lr}) gives {got}, CosineAnnealingLR "
-                               f"uses {want:.6g}. The rate is base_lr * (1 + cos(pi * step / total)) / 2: base_lr at "
-                               "step 0, half of it halfway, 0 at the end.")
-            if step < total:
-                opt.step()
-                sched.step()
-    return _report(True, "your cosine schedule matches CosineAnnealingLR step for step.", "")
-
-
 # --- 11_lr_finder -----------------------------------------------------------------------------
 
 def check_range_rates(rates: Callable[[float, float, int], list]) -> Verdict:
@@ -755,3 +711,47 @@ def check_smoothing(smooth: Callable[[list, float], list]) -> Verdict:
                                math.isclose(first, (1 - beta) * values[0], rel_tol=1e-6) else
                                "avg starts at 0; each value updates it, then the entry is avg / (1 - beta ** t)."))
     return _report(True, "your running mean starts right and follows the losses.", "")
+
+
+# --- 12_schedules ----------------------------------------------------------------------------
+
+def check_step_schedule(lr_at_epoch: Callable[[int], float]) -> Verdict:
+    """Check a function giving StepLR's learning rate (0.1, halved every 3 epochs) for epochs 1 to 10."""
+    if _nothing_yet(lr_at_epoch, todo="write the function above"):
+        return Verdict(False)
+    model = nn.Linear(1, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
+    for epoch in range(1, 11):
+        failed = _raises(lr_at_epoch, epoch)
+        if failed:
+            return _report(False, "", f"lr_at_epoch({epoch}) failed with {failed}.")
+        got, want = lr_at_epoch(epoch), opt.param_groups[0]["lr"]
+        if got is None or not math.isclose(float(got), want, rel_tol=1e-9):
+            return _report(False, "", f"in epoch {epoch} StepLR uses {want:g}, you give {got}. Epochs 1-3 use "
+                           "0.1, epochs 4-6 use 0.05, and so on: 0.1 * 0.5 ** ((epoch - 1) // 3).")
+        opt.step()
+        sched.step()
+    return _report(True, "your schedule matches StepLR for ten epochs.", "")
+
+
+def check_cosine(cosine_lr: Callable[[int, int, float], float]) -> Verdict:
+    """Check a cosine schedule (from ``base_lr`` down to 0 over ``total`` steps) against ``CosineAnnealingLR``."""
+    if _nothing_yet(cosine_lr, todo="write the function above"):
+        return Verdict(False)
+    for total, base_lr in ((20, 0.1), (7, 0.05)):
+        opt = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=base_lr)
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total)
+        for step in range(total + 1):
+            failed = _raises(cosine_lr, step, total, base_lr)
+            if failed:
+                return _report(False, "", f"cosine_lr({step}, {total}, {base_lr}) failed with {failed}.")
+            got, want = cosine_lr(step, total, base_lr), opt.param_groups[0]["lr"]
+            if got is None or not math.isclose(float(got), want, rel_tol=1e-6, abs_tol=1e-12):
+                return _report(False, "", f"cosine_lr({step}, {total}, {base_lr}) gives {got}, CosineAnnealingLR "
+                               f"uses {want:.6g}. The rate is base_lr * (1 + cos(pi * step / total)) / 2: base_lr at "
+                               "step 0, half of it halfway, 0 at the end.")
+            if step < total:
+                opt.step()
+                sched.step()
+    return _report(True, "your cosine schedule matches CosineAnnealingLR step for step.", "")
