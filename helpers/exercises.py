@@ -755,3 +755,51 @@ def check_cosine(cosine_lr: Callable[[int, int, float], float]) -> Verdict:
                 opt.step()
                 sched.step()
     return _report(True, "your cosine schedule matches CosineAnnealingLR step for step.", "")
+
+
+# --- 13_mistakes -----------------------------------------------------------------------------
+
+def check_count_correct(count_correct: Callable) -> Verdict:
+    """Check a count of right answers against one-hot targets, for batch sizes 10 (= classes), 64 and 3."""
+    if _nothing_yet(count_correct, todo="write the function above"):
+        return Verdict(False)
+    gen = torch.Generator().manual_seed(13)
+    for batch in (10, 64, 3):
+        pred = torch.randn(batch, 10, generator=gen)
+        labels = torch.randint(0, 10, (batch,), generator=gen)
+        labels[: batch // 2] = pred[: batch // 2].argmax(1)  # about half of them right
+        y = nn.functional.one_hot(labels, num_classes=10).float()
+        failed = _raises(count_correct, pred, y)
+        if failed:
+            return _report(False, "", f"with a batch of {batch}, count_correct failed with {failed}.")
+        got, want = count_correct(pred, y), int((pred.argmax(1) == labels).sum())
+        if got is None or float(got) != want:
+            extra = " (a batch of 10 hides the broadcasting mistake: 100 comparisons)" if batch == 10 else ""
+            return _report(False, "", f"with a batch of {batch} you count {got}, the right count is {want}{extra}. "
+                           "Turn both into class numbers of shape [batch] before comparing: pred.argmax(1) and "
+                           "y.argmax(1).")
+    return _report(True, "right for batches of 10, 64 and 3: class numbers compared with class numbers.", "")
+
+
+def check_epoch_mean(epoch_mean: Callable) -> Verdict:
+    """Check a mean over images from per-batch means and sizes, with a short last batch."""
+    if _nothing_yet(epoch_mean, todo="write the function above"):
+        return Verdict(False)
+    losses = torch.rand(103, generator=torch.Generator().manual_seed(13)).tolist()
+    sizes = [32, 32, 32, 7]
+    means, start = [], 0
+    for n in sizes:
+        means.append(sum(losses[start:start + n]) / n)
+        start += n
+    failed = _raises(epoch_mean, means, sizes)
+    if failed:
+        return _report(False, "", f"epoch_mean(batch_means, batch_sizes) failed with {failed}.")
+    got, want = epoch_mean(means, sizes), sum(losses) / len(losses)
+    if got is not None and math.isclose(float(got), want, rel_tol=1e-9):
+        return _report(True, f"the mean over all {len(losses)} images, with the short last batch weighed by its size.",
+                       "")
+    if got is not None and math.isclose(float(got), sum(means) / len(means), rel_tol=1e-9):
+        return _report(False, "", "that is the mean of the batch means: the last batch of 7 counts as much as a "
+                       "batch of 32. Multiply each mean by its batch's size, add them up, divide by the images.")
+    return _report(False, "", f"you give {got}, the mean over the images is {want:.6f}: add up mean x size for "
+                   "every batch and divide by the total number of images.")

@@ -42,7 +42,8 @@ def test_01_batch_count(fashion, capsys):
                                    ex.check_momentum_step, ex.check_train_step, ex.check_fair_loss,
                                    ex.check_early_stopping, ex.check_snapshot,
                                    ex.check_adam, ex.check_adamw, ex.check_step_schedule,
-                                   ex.check_cosine, ex.check_range_rates, ex.check_smoothing])
+                                   ex.check_cosine, ex.check_range_rates, ex.check_smoothing,
+                                   ex.check_count_correct, ex.check_epoch_mean])
 def test_an_unwritten_function_is_not_attempted_yet_and_gets_no_hint(check, capsys):
     def answer(*args):
         ...  # your code
@@ -296,3 +297,14 @@ def test_11_range_rates_and_smoothing(capsys):
     capsys.readouterr()
     assert not ex.check_smoothing(uncorrected)
     assert "divide by 1 - beta ** t" in capsys.readouterr().out
+
+
+def test_13_count_correct_and_epoch_mean(capsys):
+    assert ex.check_count_correct(solved("13_mistakes", 0)["count_correct"])
+    capsys.readouterr()
+    assert not ex.check_count_correct(lambda pred, y: (pred.argmax(1) == y).sum().item())  # the workshop's line
+    assert "100 comparisons" in capsys.readouterr().out
+    assert ex.check_epoch_mean(solved("13_mistakes", 1)["epoch_mean"])
+    capsys.readouterr()
+    assert not ex.check_epoch_mean(lambda means, sizes: sum(means) / len(means))
+    assert "mean of the batch means" in capsys.readouterr().out

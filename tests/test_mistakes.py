@@ -1,0 +1,108 @@
+"""The mistakes checker: each rule fires on its symptom, stays quiet on an honest run, and needs what it says."""
+
+import math
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from helpers import History
+from helpers import mistakes as m
+from helpers.mistakes import diagnose, softmax_loss_floor
+
+HONEST = {"train_loss": [1.7, 0.95, 0.78], "train_acc": [0.51, 0.66, 0.72],
+          "val_loss": [1.18, 1.09, 1.10], "val_acc": [0.597, 0.601, 0.615]}
+
+
+def history(**lists) -> History:
+    h = History(status="finished")
+    for name, values in lists.items():
+        setattr(h, name, list(values))
+    h.epoch = list(range(1, len(h.train_loss or h.val_acc or h.test_acc) + 1))
+    return h
+
+
+def test_an_honest_history_shows_nothing():
+    found = diagnose(history(**HONEST), train_size=4_000, eval_size=2_000)
+    assert found == [] and str(found) == "No known mistake shows in this history."
+
+
+def test_accuracy_above_100_percent_is_named_alone():
+    found = diagnose({"test_acc": [1.032, 1.129]})
+    assert found.mistakes == [m.ONE_HOT_ACCURACY]
+    assert "112.9%" in str(found)
+
+
+def test_a_nan_loss_or_a_diverged_run_is_a_rate_too_high_and_nothing_else():
+    assert diagnose(history(train_loss=[1.2, math.nan], train_acc=[0.6, 0.1])).mistakes == [m.LR_TOO_HIGH]
+    assert diagnose(History(status="diverged")).mistakes == [m.LR_TOO_HIGH]
+
+
+def test_the_softmax_floor_is_what_cross_entropy_gives_a_perfect_probability_row():
+    probs = torch.eye(10)  # the best a softmax output can be: 1 for the right class, 0 elsewhere
+    assert math.isclose(nn.functional.cross_entropy(probs, torch.arange(10)).item(), softmax_loss_floor(10),
+                        rel_tol=1e-6)
+    stuck = history(train_loss=[1.91, 1.78, 1.77], train_acc=[0.56, 0.68, 0.69],
+                    val_loss=[1.80, 1.78, 1.77], val_acc=[0.67, 0.69, 0.69])
+    assert diagnose(stuck).mistakes == [m.SOFTMAX_LOSS]
+    slow_but_honest = history(train_loss=[2.2, 1.9, 1.5], train_acc=[0.3, 0.45, 0.55],
+                              val_loss=[2.0, 1.7, 1.48], val_acc=[0.42, 0.5, 0.58])
+    assert diagnose(slow_but_honest) == []  # a loss above the floor while accuracy is still low proves nothing
+
+
+def test_testing_on_the_training_set_by_accuracy_or_by_size():
+    leak = dict(HONEST, val_acc=[0.8, 0.93, 0.97])
+    assert diagnose(leak).mistakes == [m.TESTED_ON_TRAINING]
+    assert diagnose(history(**HONEST), train_size=60_000, eval_size=60_000).mistakes == [m.TESTED_ON_TRAINING]
+
+
+def test_an_ordered_training_set():
+    ordered = dict(HONEST, train_acc=[0.6, 0.68, 0.73], val_acc=[0.108, 0.108, 0.125], val_loss=[4.7, 3.5, 3.0])
+    assert diagnose(ordered).mistakes == [m.ORDERED_DATA]
+
+
+def test_piled_up_gradients_and_the_last_batch_loss_are_told_apart():
+    piled = history(train_loss=[1.45, 1.01, 1.63, 2.95], train_acc=[0.52, 0.69, 0.60, 0.45],
+                    val_loss=[1.0, 1.3, 1.6, 2.9], val_acc=[0.64, 0.56, 0.50, 0.31])
+    assert diagnose(piled).mistakes == [m.NO_ZERO_GRAD]
+    last = history(train_loss=[1.69, 0.72, 1.05, 0.79, 0.47, 0.91], train_acc=[0.44, 0.62, 0.65, 0.70, 0.73, 0.76],
+                   val_loss=[1.2, 1.1, 0.9, 0.85, 0.8, 0.82], val_acc=[0.5, 0.6, 0.65, 0.7, 0.71, 0.72])
+    assert diagnose(last).mistakes == [m.LAST_BATCH_LOSS]
+    wobbly_but_honest = dict(HONEST, train_loss=[0.123, 0.126, 0.12], train_acc=[0.948, 0.959, 0.96])
+    assert diagnose(wobbly_but_honest) == []  # a rise of a few hundredths near convergence is noise
+
+
+def _evaluate(model, loader, batch_means: bool):
+    counts, means = [], []
+    with torch.no_grad():
+        for X, y in loader:
+            right = (model(X).argmax(1) == y).float()
+            counts.append(right.sum().item())
+            means.append(right.mean().item())
+    return sum(means) / len(means) if batch_means else sum(counts) / len(loader.dataset)
+
+
+def test_a_mean_of_batch_means_is_caught_only_with_the_size():
+    torch.manual_seed(0)
+    data = TensorDataset(torch.randn(103, 5), torch.randint(0, 3, (103,)))
+    model = nn.Linear(5, 3)
+    loader = DataLoader(data, batch_size=25)  # four batches of 25 and one of 3
+    fair, broken = _evaluate(model, loader, False), _evaluate(model, loader, True)
+    assert fair != broken
+    assert diagnose({"val_acc": [fair]}, eval_size=len(data)) == []
+    assert diagnose({"val_acc": [broken]}, eval_size=len(data)).mistakes == [m.BATCH_MEAN_AVERAGE]
+    assert diagnose({"val_acc": [broken]}) == []  # without the size, the rule stays silent
+
+
+def test_evaluation_in_training_mode_is_read_off_the_model():
+    with_dropout = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5), nn.Linear(4, 2))
+    h = history(**HONEST)
+    assert diagnose(h, model=with_dropout.train()).mistakes == [m.NO_EVAL_MODE]
+    assert diagnose(h, model=with_dropout.eval()) == []
+    assert diagnose(h, model=nn.Linear(4, 2).train()) == []  # no dropout, no batch norm: the mode changes nothing
+
+
+def test_every_mistake_has_a_rule_description_and_a_fix():
+    assert set(m.RULES) == set(m.MISTAKES)
+    found = diagnose({"train_loss": [math.inf], "train_acc": [0.1]})
+    assert found[0].fix and "learning rate" in found[0].fix
