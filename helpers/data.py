@@ -268,9 +268,10 @@ def split_train_val(
         raise ValueError(f"val_size must be between 1 and {len(train) - 1}, got {val_size}.")
     order = torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))
     keep, held = order[val_size:], order[:val_size]
+    kind = type(train)  # keeps a subclass, e.g. CIFAR-10's images stored as bytes
     return (
-        InMemoryDataset(train.images[keep], train.targets[keep], train.classes),
-        InMemoryDataset(train.images[held], train.targets[held], train.classes),
+        kind(train.images[keep], train.targets[keep], train.classes),
+        kind(train.images[held], train.targets[held], train.classes),
     )
 
 

@@ -803,3 +803,42 @@ def check_epoch_mean(epoch_mean: Callable) -> Verdict:
                        "batch of 32. Multiply each mean by its batch's size, add them up, divide by the images.")
     return _report(False, "", f"you give {got}, the mean over the images is {want:.6f}: add up mean x size for "
                    "every batch and divide by the total number of images.")
+
+
+# --- 14_cifar10 ------------------------------------------------------------------------------
+
+def check_flat_features(flat_features: Callable[[int, int, int], int]) -> Verdict:
+    """Check the number of values a stack of conv (padding 1) + 2x2 max-pool blocks hands to the first linear layer."""
+    if _nothing_yet(flat_features, todo="write the function above"):
+        return Verdict(False)
+    for side, channels, blocks in ((32, 64, 2), (28, 16, 1), (32, 8, 3), (64, 32, 4)):
+        layers, width = [], 3
+        for b in range(blocks):
+            out = channels if b == blocks - 1 else 8
+            layers += [nn.Conv2d(width, out, 3, padding=1), nn.MaxPool2d(2)]
+            width = out
+        want = nn.Sequential(*layers, nn.Flatten())(torch.zeros(1, 3, side, side)).shape[1]
+        failed = _raises(flat_features, side, channels, blocks)
+        if failed:
+            return _report(False, "", f"flat_features({side}, {channels}, {blocks}) failed with {failed}.")
+        got = flat_features(side, channels, blocks)
+        if got != want:
+            return _report(False, "", f"flat_features({side}, {channels}, {blocks}) gives {got}; a real stack hands "
+                           f"on {want}. Padding 1 keeps the side, each pool halves it: channels * (side // 2**blocks)**2.")
+    return _report(True, "it matches what a real stack of layers hands to the linear layer, for four shapes.", "")
+
+
+def check_conv_params(conv_params: Callable[[int, int, int], int]) -> Verdict:
+    """Check a count of a Conv2d's parameters (weights and biases) against PyTorch's."""
+    if _nothing_yet(conv_params, todo="write the function above"):
+        return Verdict(False)
+    for cin, cout, k in ((3, 32, 3), (32, 64, 3), (1, 6, 5), (64, 128, 1)):
+        want = sum(p.numel() for p in nn.Conv2d(cin, cout, k).parameters())
+        failed = _raises(conv_params, cin, cout, k)
+        if failed:
+            return _report(False, "", f"conv_params({cin}, {cout}, {k}) failed with {failed}.")
+        got = conv_params(cin, cout, k)
+        if got != want:
+            return _report(False, "", f"nn.Conv2d({cin}, {cout}, {k}) has {want:,} parameters, you give {got}. Each "
+                           "output channel has one k x k filter per input channel, plus one bias.")
+    return _report(True, "each output channel: in_channels x k x k weights and one bias.", "")

@@ -55,16 +55,19 @@ MISTAKES = (ONE_HOT_ACCURACY, TESTED_ON_TRAINING, LAST_BATCH_LOSS, BATCH_MEAN_AV
 # What each rule looks for, in the order diagnose() runs them.
 RULES = {
     ONE_HOT_ACCURACY: "any accuracy above 100%",
-    LR_TOO_HIGH: "a loss that is NaN or infinite, or a run fit() stopped as diverged",
+    LR_TOO_HIGH: "a loss that is NaN or infinite, or a run fit() stopped as diverged (the rules below are "
+                 "then skipped)",
     SOFTMAX_LOSS: "no loss below log(1 + (classes - 1)/e), 1.461 for 10 classes, while accuracy reaches 60%",
     TESTED_ON_TRAINING: "an evaluation accuracy of 95% or more, or an evaluation set as large as the training set",
     ORDERED_DATA: "training accuracy of 50% or more in an epoch whose evaluation accuracy is 20% or less",
-    NO_ZERO_GRAD: "the run learned (training accuracy 40% or more), then its training loss rose a fifth above "
-                  "its lowest and its training accuracy fell 2 points below its best",
+    NO_ZERO_GRAD: "the run learned (training accuracy 40% or more), then in its last epoch the training loss "
+                  "stood a fifth above its lowest and the training accuracy 2 points below its best",
     LAST_BATCH_LOSS: "an epoch where the training loss rose by a tenth, and by 0.1 or more, while the training "
-                     "accuracy rose",
-    BATCH_MEAN_AVERAGE: "an accuracy that is not a whole number of images out of the set's size (needs the size)",
-    NO_EVAL_MODE: "the model still in training mode after its evaluation, with dropout or batch norm (needs the model)",
+                     "accuracy rose by half a point or more (unless the rule above fired)",
+    BATCH_MEAN_AVERAGE: "an accuracy that is not a whole number of images out of its set's size (needs "
+                        "train_size or eval_size)",
+    NO_EVAL_MODE: "the model still in training mode after its evaluation, with dropout or batch norm (needs the "
+                  "model as the last evaluation left it)",
 }
 
 
@@ -180,7 +183,7 @@ def diagnose(history, *, train_size: int | None = None, eval_size: int | None = 
             break
 
     if model is not None and model.training and any(
-            isinstance(m, (nn.Dropout, nn.modules.batchnorm._BatchNorm)) for m in model.modules()):
+            isinstance(m, (nn.modules.dropout._DropoutNd, nn.modules.batchnorm._BatchNorm)) for m in model.modules()):
         found.append(Finding(
             NO_EVAL_MODE,
             "the model is still in training mode after its evaluation, and it has dropout or batch norm, "

@@ -39,3 +39,24 @@ class NeuralNetwork(nn.Module):
 def count_parameters(model: nn.Module) -> int:
     """Return how many numbers the optimizer can change in ``model``."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+class SmallCNN(nn.Module):
+    """Two convolution blocks, then two linear layers: for colour images such as CIFAR-10's [3, 32, 32].
+
+    Each block is a 3x3 convolution (padding 1 keeps the side), ReLU, and a 2x2 max-pool that halves the
+    side: 32 -> 16 -> 8, so the first linear layer sees 64 channels of 8x8.
+    """
+
+    def __init__(self, channels: int = 3, side: int = 32, num_classes: int = 10):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(channels, 32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(64 * (side // 4) ** 2, 128), nn.ReLU(), nn.Linear(128, num_classes),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.features(x))  # [batch, num_classes] logits

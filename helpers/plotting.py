@@ -155,7 +155,11 @@ def plot_images(images, labels, classes: Sequence[str], predictions=None, ncols:
         ax.axis("off")
         if i >= n:
             continue
-        ax.imshow(np.asarray(images[i], dtype=np.float32).squeeze(), cmap="gray_r", vmin=0, vmax=1)
+        image = np.asarray(images[i], dtype=np.float32).squeeze()
+        if image.ndim == 3:  # colour, [3, H, W]: matplotlib wants [H, W, 3]
+            ax.imshow(image.transpose(1, 2, 0).clip(0, 1))
+        else:
+            ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
         truth = classes[int(labels[i])]
         if predictions is None:
             ax.set_title(truth, fontsize=9)
