@@ -73,23 +73,23 @@ def find_cifar10(root: str | os.PathLike = "data") -> Path | None:
     return next((p for p in places if _has_all(p)), None)
 
 
-def _read_pickle(path: Path) -> dict:
+def _read_pickle(path: Path, root: str | os.PathLike = "data") -> dict:
     try:
         with open(path, "rb") as f:
             raw = pickle.load(f, encoding="latin1")
     except Exception as exc:  # truncated, not a pickle, unreadable: all mean "get the file again"
         raise DataError(f"{path} could not be read as a CIFAR-10 batch ({type(exc).__name__}: {exc}). "
-                        f"Delete {path.parent} and get the data again.\n" + how_to_get_cifar10()) from None
+                        f"Delete {path.parent} and get the data again.\n" + how_to_get_cifar10(root)) from None
     if not isinstance(raw, dict):
         raise DataError(f"{path} holds a {type(raw).__name__}, not a CIFAR-10 batch (a dict). "
                         f"Delete {path.parent} and get the data again.")
     return {k.decode() if isinstance(k, bytes) else k: v for k, v in raw.items()}
 
 
-def _read_batches(folder: Path, names) -> ByteImages:
+def _read_batches(folder: Path, names, root: str | os.PathLike = "data") -> ByteImages:
     images, labels = [], []
     for name in names:
-        batch = _read_pickle(folder / name)
+        batch = _read_pickle(folder / name, root)
         data = np.asarray(batch.get("data"))
         found = list(batch.get("labels", []))
         if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != 3 * SIDE * SIDE or len(found) != len(data):
@@ -125,8 +125,8 @@ def load_cifar10(root: str | os.PathLike = "data", download: bool = True) -> CIF
         raise DataError(f"CIFAR-10 is not in {Path(root) / FOLDER}/"
                         + (f" nor in {ENV_VAR}={os.environ[ENV_VAR]}" if os.environ.get(ENV_VAR) else "")
                         + ".\n" + how_to_get_cifar10(root))
-    meta = _read_pickle(folder / META_FILE)
+    meta = _read_pickle(folder / META_FILE, root)
     names = [n.decode() if isinstance(n, bytes) else str(n) for n in meta.get("label_names", CLASSES)]
     if len(names) != len(CLASSES):
         raise DataError(f"{folder / META_FILE} names {len(names)} classes, CIFAR-10 has 10. Get the data again.")
-    return CIFAR10(_read_batches(folder, TRAIN_FILES), _read_batches(folder, [TEST_FILE]), names)
+    return CIFAR10(_read_batches(folder, TRAIN_FILES, root), _read_batches(folder, [TEST_FILE], root), names)

@@ -45,17 +45,19 @@ class SmallCNN(nn.Module):
     """Two convolution blocks, then two linear layers: for colour images such as CIFAR-10's [3, 32, 32].
 
     Each block is a 3x3 convolution (padding 1 keeps the side), ReLU, and a 2x2 max-pool that halves the
-    side: 32 -> 16 -> 8, so the first linear layer sees 64 channels of 8x8.
+    side: 32 -> 16 -> 8, so the first linear layer sees 64 channels of 8x8. ``widths`` sets the number of
+    filters in the two blocks.
     """
 
-    def __init__(self, channels: int = 3, side: int = 32, num_classes: int = 10):
+    def __init__(self, channels: int = 3, side: int = 32, num_classes: int = 10, widths: tuple[int, int] = (32, 64)):
         super().__init__()
+        first, second = widths
         self.features = nn.Sequential(
-            nn.Conv2d(channels, 32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(channels, first, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(first, second, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
         )
         self.classifier = nn.Sequential(
-            nn.Flatten(), nn.Linear(64 * (side // 4) ** 2, 128), nn.ReLU(), nn.Linear(128, num_classes),
+            nn.Flatten(), nn.Linear(second * (side // 4) ** 2, 128), nn.ReLU(), nn.Linear(128, num_classes),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
