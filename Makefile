@@ -15,12 +15,12 @@ LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --nbval-sanitize-with tests/nbval_sanitize.cfg -p tests.nbval_skip
 SECOND_NUMERIC_PATH := MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1
 
-.PHONY: lab test test-fast setup data browser lint benchmark clean
+.PHONY: lab test test-fast setup data browser fonts lint benchmark clean
 
-lab: setup data
+lab: setup data fonts
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
-test: setup data browser lint
+test: setup data browser fonts lint
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -v
 	@echo "--- the notebooks again, on the second numeric path: $(SECOND_NUMERIC_PATH)"
 	$(SECOND_NUMERIC_PATH) $(BIN)/python -m pytest notebooks $(NBVAL) -v
@@ -44,6 +44,10 @@ data: setup
 
 browser:
 	bash scripts/system-packages.sh browser
+
+# A font with Chinese characters for the zh-CN edition's plots: Debian's fonts-noto-cjk where apt can install it.
+fonts:
+	bash scripts/system-packages.sh fonts
 
 lint: setup
 	$(BIN)/ruff check helpers tests benchmarks notebooks

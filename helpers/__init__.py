@@ -2,6 +2,7 @@
 
 from .checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from .data import CLASSES, DataError, InMemoryDataset, load_fashion_mnist, make_loaders, split_train_val
+from .i18n import language, set_language
 from .models import NeuralNetwork, count_parameters
 from .plotting import plot_history, plot_images, plot_seeds
 from .training import Diverged, History, LoopResult, fit, get_device, set_seed, test_loop, train_loop
@@ -18,6 +19,7 @@ __all__ = [
     "count_parameters",
     "fit",
     "get_device",
+    "language",
     "load_checkpoint",
     "load_fashion_mnist",
     "make_loaders",
@@ -25,6 +27,7 @@ __all__ = [
     "plot_seeds",
     "plot_images",
     "save_checkpoint",
+    "set_language",
     "set_seed",
     "split_train_val",
     "test_loop",

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from .data import DataError, InMemoryDataset
+from .i18n import tr
 
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 ENV_VAR = "CIFAR10_DIR"
@@ -48,14 +49,14 @@ class CIFAR10(NamedTuple):
 def how_to_get_cifar10(root: str | os.PathLike = "data") -> str:
     """Return every way to get CIFAR-10, as numbered lines."""
     folder = Path(root) / FOLDER
-    return (
+    return tr(
         "Ways to get CIFAR-10:\n"
-        f"  1. Connect to the internet and run again: torchvision downloads about 170 MB and unpacks it into {folder}/.\n"
+        "  1. Connect to the internet and run again: torchvision downloads about 170 MB and unpacks it into {folder}/.\n"
         "  2. Download cifar-10-python.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html on any machine,\n"
-        f"     and unpack it into {Path(root)}/ (tar xzf cifar-10-python.tar.gz -C {Path(root)}), which makes {folder}/.\n"
-        f"  3. If a folder {FOLDER}/ is somewhere already (a shared drive, a USB stick), set the environment\n"
-        f"     variable {ENV_VAR} to it (or to the folder that holds it) before starting Jupyter."
-    )
+        "     and unpack it into {root}/ (tar xzf cifar-10-python.tar.gz -C {root}), which makes {folder}/.\n"
+        "  3. If a folder {name}/ is somewhere already (a shared drive, a USB stick), set the environment\n"
+        "     variable {env} to it (or to the folder that holds it) before starting Jupyter.",
+        folder=folder, root=Path(root), name=FOLDER, env=ENV_VAR)
 
 
 def _has_all(folder: Path) -> bool:
@@ -118,13 +119,15 @@ def load_cifar10(root: str | os.PathLike = "data", download: bool = True) -> CIF
 
             TorchvisionCIFAR10(str(root), train=True, download=True)
         except Exception as exc:  # no network, a proxy, a full disk: say so, then every other way
-            raise DataError(f"CIFAR-10 is not in {Path(root) / FOLDER}/ and the download failed "
-                            f"({type(exc).__name__}: {exc}).\n" + how_to_get_cifar10(root)) from None
+            raise DataError(tr("CIFAR-10 is not in {folder}/ and the download failed ({why}).",
+                               folder=Path(root) / FOLDER, why=f"{type(exc).__name__}: {exc}")
+                            + "\n" + how_to_get_cifar10(root)) from None
         folder = find_cifar10(root)
     if folder is None:
-        raise DataError(f"CIFAR-10 is not in {Path(root) / FOLDER}/"
-                        + (f" nor in {ENV_VAR}={os.environ[ENV_VAR]}" if os.environ.get(ENV_VAR) else "")
-                        + ".\n" + how_to_get_cifar10(root))
+        raise DataError(tr("CIFAR-10 is not in {folder}/{extra}.", folder=Path(root) / FOLDER,
+                           extra=tr(" nor in {env}={value}", env=ENV_VAR, value=os.environ[ENV_VAR])
+                           if os.environ.get(ENV_VAR) else "")
+                        + "\n" + how_to_get_cifar10(root))
     meta = _read_pickle(folder / META_FILE, root)
     names = [n.decode() if isinstance(n, bytes) else str(n) for n in meta.get("label_names", CLASSES)]
     if len(names) != len(CLASSES):

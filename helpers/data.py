@@ -14,6 +14,8 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from .i18n import tr
+
 CLASSES = (
     "T-shirt/top",
     "Trouser",
@@ -87,15 +89,15 @@ def how_to_get_the_data(root: str | os.PathLike = "data") -> str:
     """Return every way to get the four files, as numbered lines."""
     raw = raw_folder(root)
     names = ", ".join(FILES)
-    return (
+    return tr(
         "Ways to get FashionMNIST:\n"
-        f"  1. Connect to the internet and run again: torchvision downloads about 30 MB into {raw}/.\n"
+        "  1. Connect to the internet and run again: torchvision downloads about 30 MB into {raw}/.\n"
         "  2. On Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist\n"
-        f"     (it puts the files in {DEBIAN_DIR}/, which is looked in automatically).\n"
-        f"  3. Copy the four files ({names}, plain or .gz) from a machine that has them\n"
-        f"     into {raw}/, or into any folder and set the environment variable {ENV_VAR} to it.\n"
-        "     `python -m helpers --root data` on a machine that has them prepares that folder."
-    )
+        "     (it puts the files in {debian}/, which is looked in automatically).\n"
+        "  3. Copy the four files ({names}, plain or .gz) from a machine that has them\n"
+        "     into {raw}/, or into any folder and set the environment variable {env} to it.\n"
+        "     `python -m helpers --root data` on a machine that has them prepares that folder.",
+        raw=raw, debian=DEBIAN_DIR, names=names, env=ENV_VAR)
 
 
 def _expected_size(name: str) -> int:
@@ -204,18 +206,19 @@ def prepare_fashion_mnist(root: str | os.PathLike = "data", download: bool = Tru
         if _has_all(folder):
             _copy_in(folder, raw)
             return raw, f"{label} ({folder})"
-        tried.append(f"{label}: {folder} {'lacks some of the four files' if folder.exists() else 'does not exist'}")
+        tried.append(tr("{label}: {folder} lacks some of the four files", label=label, folder=folder) if folder.exists()
+                     else tr("{label}: {folder} does not exist", label=label, folder=folder))
     if download:
         try:
             _download(root)
             return raw, "torchvision's download"
         except Exception as exc:  # offline, blocked or interrupted: all end in the same advice
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            tried.append(f"torchvision's download: failed ({first_line})")
+            tried.append(tr("torchvision's download: failed ({why})", why=first_line))
     else:
-        tried.append("torchvision's download: not tried (download=False)")
+        tried.append(tr("torchvision's download: not tried (download=False)"))
     raise DataError(
-        f"FashionMNIST was not found. Looked in {raw}/, then:\n"
+        tr("FashionMNIST was not found. Looked in {raw}/, then:", raw=raw) + "\n"
         + "".join(f"  - {t}\n" for t in tried)
         + how_to_get_the_data(root)
     )
@@ -238,10 +241,10 @@ def load_fashion_mnist(root: str | os.PathLike = "data", download: bool = True) 
 def require_batch_size(batch_size, dataset_size: int | None = None) -> None:
     """Raise ``ValueError`` naming the fix unless ``batch_size`` is a whole number from 1 to ``dataset_size``."""
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"batch_size must be a whole number of at least 1, got {batch_size!r}; the lesson uses 64.")
+        raise ValueError(tr("batch_size must be a whole number of at least 1, got {b!r}; the lesson uses 64.", b=batch_size))
     if dataset_size is not None and batch_size > dataset_size:
-        raise ValueError(f"batch_size {batch_size} is larger than the {dataset_size:,} training images; "
-                         "choose a smaller one, e.g. 64.")
+        raise ValueError(tr("batch_size {b} is larger than the {n:,} training images; choose a smaller one, e.g. 64.",
+                            b=batch_size, n=dataset_size))
 
 
 def make_loaders(

@@ -9,6 +9,8 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
+from .i18n import tr
+
 
 class Verdict:
     """True when the answer works; shows nothing in a notebook, since the check already printed why."""
@@ -27,7 +29,7 @@ class Verdict:
 
 
 def _report(ok: bool, praise: str, hint: str) -> Verdict:
-    print(("Correct! " + praise) if ok else ("Not yet. Hint: " + hint))
+    print((tr("Correct! ") + praise) if ok else (tr("Not yet. Hint: ") + hint))
     return Verdict(ok)
 
 
@@ -51,7 +53,7 @@ def _nothing_yet(*answers, todo: str = "replace the None (or ...) above with you
     Nothing more is said: the hint waits until there is an attempt to comment on.
     """
     if any(_unwritten(a) for a in answers):
-        print(f"Not attempted yet: {todo}, then run this cell again.")
+        print(tr("Not attempted yet: {todo}, then run this cell again.", todo=tr(todo)))
         return True
     return False
 
@@ -74,8 +76,9 @@ def check_batch_count(n_batches: int, last_batch_size: int, dataset_size: int = 
     want = (full + (rest > 0), rest or batch_size)
     return _report(
         (n_batches, last_batch_size) == want,
-        f"{dataset_size:,} images in batches of {batch_size} make {want[0]} batches, the last holding {want[1]}.",
-        "divide the dataset size by the batch size; the remainder, if any, makes one more, smaller batch.",
+        tr("{dataset_size:,} images in batches of {batch_size} make {n_batches} batches, the last holding {last}.",
+           dataset_size=dataset_size, batch_size=batch_size, n_batches=want[0], last=want[1]),
+        tr("divide the dataset size by the batch size; the remainder, if any, makes one more, smaller batch."),
     )
 
 
@@ -91,9 +94,9 @@ def check_mean_pixel(value: float, dataset) -> Verdict:
         want = total / count
     return _report(
         math.isclose(float(value), want, abs_tol=1e-6),
-        f"the mean is {want:.4f}: most of a FashionMNIST image is black background.",
-        "add up every batch's pixel sum and count, then divide once at the end: "
-        "a mean of batch means is off when the last batch is smaller.",
+        tr("the mean is {want:.4f}: most of a FashionMNIST image is black background.", want=want),
+        tr("add up every batch's pixel sum and count, then divide once at the end: "
+           "a mean of batch means is off when the last batch is smaller."),
     )
 
 
@@ -106,11 +109,13 @@ def check_parameter_guess(model: nn.Module, guess: int) -> Verdict:
     real = sum(p.numel() for p in model.parameters())
     out = model(torch.zeros(2, 1, 28, 28))
     if out.shape != (2, 10):
-        return _report(False, "", f"the model should output 10 scores per image, it gives shape {list(out.shape)}.")
+        return _report(False, "", tr("the model should output 10 scores per image, it gives shape {shape}.",
+                                     shape=list(out.shape)))
     return _report(
         int(guess) == real,
-        f"{real:,} parameters.",
-        f"the model has {real:,}, you guessed {int(guess):,}. A Linear(a, b) layer holds a*b weights and b biases.",
+        tr("{real:,} parameters.", real=real),
+        tr("the model has {real:,}, you guessed {guess:,}. A Linear(a, b) layer holds a*b weights and b biases.",
+           real=real, guess=int(guess)),
     )
 
 
@@ -123,13 +128,14 @@ def check_predict(predict: Callable[[nn.Module, torch.Tensor], torch.Tensor]) ->
     X = torch.rand(7, 1, 28, 28)
     failed = _raises(predict, model, X)
     if failed:
-        return _report(False, "", f"calling predict(model, X) failed with {failed}.")
+        return _report(False, "", tr("calling predict(model, X) failed with {failed}.", failed=failed))
     got = predict(model, X)
     want = model(X).argmax(dim=1)
     if not isinstance(got, torch.Tensor) or got.shape != want.shape:
-        return _report(False, "", f"return one class index per image: a tensor of shape {list(want.shape)}.")
-    return _report(torch.equal(got.long(), want), "the class with the largest logit is the prediction.",
-                   "the prediction is the index of the largest logit along dimension 1.")
+        return _report(False, "", tr("return one class index per image: a tensor of shape {shape}.",
+                                     shape=list(want.shape)))
+    return _report(torch.equal(got.long(), want), tr("the class with the largest logit is the prediction."),
+                   tr("the prediction is the index of the largest logit along dimension 1."))
 
 
 # --- 03_loss ----------------------------------------------------------------------------------
@@ -140,22 +146,24 @@ def check_cross_entropy(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
         return Verdict(False)
     torch.manual_seed(0)
     logits, y = torch.randn(8, 10), torch.randint(0, 10, (8,))
-    for scale, note in ((1.0, "ordinary logits"), (1000.0, "logits around 1000")):
+    for scale, note in ((1.0, tr("ordinary logits")), (1000.0, tr("logits around 1000"))):
         failed = _raises(fn, logits * scale, y)
         if failed:
-            return _report(False, "", f"with {note} your function failed with {failed}.")
+            return _report(False, "", tr("with {note} your function failed with {failed}.", note=note, failed=failed))
         got = fn(logits * scale, y)
         if got is None:
-            return _report(False, "", "your function returns nothing: end it with return ...")
+            return _report(False, "", tr("your function returns nothing: end it with return ..."))
         got = torch.as_tensor(got, dtype=torch.float32)
         want = nn.functional.cross_entropy(logits * scale, y)
         if not torch.isfinite(got):
-            return _report(False, "", f"with {note} you get {float(got)}: exp() overflows. Subtract each row's "
-                           "maximum before exponentiating, or use torch.logsumexp.")
+            return _report(False, "", tr("with {note} you get {got}: exp() overflows. Subtract each row's "
+                                         "maximum before exponentiating, or use torch.logsumexp.",
+                                         note=note, got=float(got)))
         if not torch.allclose(got, want, rtol=1e-4, atol=1e-4):
-            return _report(False, "", f"with {note} you get {float(got):.4f}, PyTorch {float(want):.4f}. "
-                           "Take -log of the softmax probability of the right class, averaged over the batch.")
-    return _report(True, "it matches nn.CrossEntropyLoss, even for huge logits.", "")
+            return _report(False, "", tr("with {note} you get {got:.4f}, PyTorch {want:.4f}. "
+                                         "Take -log of the softmax probability of the right class, averaged over "
+                                         "the batch.", note=note, got=float(got), want=float(want)))
+    return _report(True, tr("it matches nn.CrossEntropyLoss, even for huge logits."), "")
 
 
 def check_accuracy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> Verdict:
@@ -166,20 +174,22 @@ def check_accuracy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> Verdict
     logits = torch.randn(50, 10)
     y = torch.randint(0, 10, (50,))
     want = (logits.argmax(1) == y).float().mean().item()
-    for targets, kind in ((y, "class indices"), (nn.functional.one_hot(y, 10).float(), "one-hot rows")):
+    for targets, kind in ((y, tr("class indices")), (nn.functional.one_hot(y, 10).float(), tr("one-hot rows"))):
         failed = _raises(fn, logits, targets)
         if failed:
-            return _report(False, "", f"with {kind} your function failed with {failed}.")
+            return _report(False, "", tr("with {kind} your function failed with {failed}.", kind=kind, failed=failed))
         got = fn(logits, targets)
         if got is None:
-            return _report(False, "", "your function returns nothing: end it with return ...")
+            return _report(False, "", tr("your function returns nothing: end it with return ..."))
         got = float(got)
         if got > 1.0 + 1e-9:
-            return _report(False, "", f"with {kind} you get {got:.2f}, above 1 (100%): compare one class per "
-                           "image, so turn one-hot rows into indices with argmax(dim=1) first.")
+            return _report(False, "", tr("with {kind} you get {got:.2f}, above 1 (100%): compare one class per "
+                                         "image, so turn one-hot rows into indices with argmax(dim=1) first.",
+                                         kind=kind, got=got))
         if not math.isclose(got, want, abs_tol=1e-6):
-            return _report(False, "", f"with {kind} you get {got:.4f}, expected {want:.4f} (a fraction of images).")
-    return _report(True, "the same answer for both kinds of target, and never above 100%.", "")
+            return _report(False, "", tr("with {kind} you get {got:.4f}, expected {want:.4f} (a fraction of images).",
+                                         kind=kind, got=got, want=want))
+    return _report(True, tr("the same answer for both kinds of target, and never above 100%."), "")
 
 
 # --- 04_optimizer -----------------------------------------------------------------------------
@@ -201,11 +211,12 @@ def check_sgd_step(step: Callable[[list, float], None]) -> Verdict:
         nn.functional.cross_entropy(model(X), y).backward()
     failed = _raises(step, list(mine.parameters()), 0.1)
     if failed:
-        return _report(False, "", f"sgd_step(params, lr) failed with {failed}. Update inside torch.no_grad().")
+        return _report(False, "", tr("sgd_step(params, lr) failed with {failed}. Update inside torch.no_grad().",
+                                     failed=failed))
     torch.optim.SGD(ref.parameters(), lr=0.1).step()
     same = all(torch.allclose(a, b) for a, b in zip(mine.parameters(), ref.parameters()))
-    return _report(same, "your step moves every parameter exactly as SGD does.",
-                   "each parameter moves by -lr * its gradient: p -= lr * p.grad, in place.")
+    return _report(same, tr("your step moves every parameter exactly as SGD does."),
+                   tr("each parameter moves by -lr * its gradient: p -= lr * p.grad, in place."))
 
 
 def check_momentum_step(step: Callable[[list, list, float, float], None]) -> Verdict:
@@ -224,12 +235,12 @@ def check_momentum_step(step: Callable[[list, list, float, float], None]) -> Ver
             nn.functional.cross_entropy(model(X), y).backward()
         failed = _raises(step, params, velocities, 0.1, 0.9)
         if failed:
-            return _report(False, "", f"momentum_step failed with {failed}.")
+            return _report(False, "", tr("momentum_step failed with {failed}.", failed=failed))
         opt.step()
     same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine.parameters(), ref.parameters()))
-    return _report(same, "three steps agree with torch.optim.SGD(momentum=0.9).",
-                   "PyTorch's rule: v = beta * v + grad (v starts at zero), then p -= lr * v; "
-                   "update v in place (v.mul_(beta).add_(p.grad)) so the list keeps the new values.")
+    return _report(same, tr("three steps agree with torch.optim.SGD(momentum=0.9)."),
+                   tr("PyTorch's rule: v = beta * v + grad (v starts at zero), then p -= lr * v; "
+                      "update v in place (v.mul_(beta).add_(p.grad)) so the list keeps the new values."))
 
 
 # --- 05_full_loop -----------------------------------------------------------------------------
@@ -246,14 +257,15 @@ def check_train_step(train_step: Callable) -> Verdict:
     for _ in range(3):
         failed = _raises(train_step, mine, X, y, loss_fn, opt_mine)
         if failed:
-            return _report(False, "", f"train_step(model, X, y, loss_fn, optimizer) failed with {failed}.")
+            return _report(False, "", tr("train_step(model, X, y, loss_fn, optimizer) failed with {failed}.",
+                                         failed=failed))
         opt_ref.zero_grad()
         loss_fn(ref(X), y).backward()
         opt_ref.step()
     same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine.parameters(), ref.parameters()))
-    return _report(same, "three steps in a row match the reference loop.",
-                   "after three calls your parameters differ from the reference: are the gradients "
-                   "cleared (optimizer.zero_grad()) before each backward()?")
+    return _report(same, tr("three steps in a row match the reference loop."),
+                   tr("after three calls your parameters differ from the reference: are the gradients "
+                      "cleared (optimizer.zero_grad()) before each backward()?"))
 
 
 def check_fair_loss(evaluate: Callable) -> Verdict:
@@ -269,18 +281,18 @@ def check_fair_loss(evaluate: Callable) -> Verdict:
     model.train()
     failed = _raises(evaluate, model, loader, nn.CrossEntropyLoss())
     if failed:
-        return _report(False, "", f"evaluate(model, loader, loss_fn) failed with {failed}.")
+        return _report(False, "", tr("evaluate(model, loader, loss_fn) failed with {failed}.", failed=failed))
     got = evaluate(model, loader, nn.CrossEntropyLoss())
     if got is None:
-        return _report(False, "", "your function returns nothing: end it with return ...")
+        return _report(False, "", tr("your function returns nothing: end it with return ..."))
     got = float(got)
     model.eval()
     with torch.no_grad():
         want = nn.functional.cross_entropy(model(X), y).item()
     if math.isclose(got, want, rel_tol=1e-5):
-        return _report(True, "averaged over every sample, in eval mode.", "")
-    return _report(False, "", "weight each batch's mean loss by its size and divide by the number of samples, "
-                   "and call model.eval() first (this model has dropout, which eval mode turns off).")
+        return _report(True, tr("averaged over every sample, in eval mode."), "")
+    return _report(False, "", tr("weight each batch's mean loss by its size and divide by the number of samples, "
+                                 "and call model.eval() first (this model has dropout, which eval mode turns off)."))
 
 
 # --- 06_plotting ------------------------------------------------------------------------------
@@ -292,11 +304,11 @@ def check_best_epoch(best_epoch: Callable, history) -> Verdict:
     want = history.epoch[min(range(len(history)), key=lambda i: history.val_loss[i])]
     failed = _raises(best_epoch, history)
     if failed:
-        return _report(False, "", f"best_epoch(history) failed with {failed}.")
+        return _report(False, "", tr("best_epoch(history) failed with {failed}.", failed=failed))
     got = best_epoch(history)
-    return _report(got == want, f"epoch {want} has the lowest validation loss.",
-                   "find the index of the smallest value in history.val_loss and return history.epoch at "
-                   "that index (epochs count from 1, list indices from 0).")
+    return _report(got == want, tr("epoch {epoch} has the lowest validation loss.", epoch=want),
+                   tr("find the index of the smallest value in history.val_loss and return history.epoch at "
+                      "that index (epochs count from 1, list indices from 0)."))
 
 
 # Which learning rate each mystery run used; the letters are shuffled so the order gives nothing away.
@@ -328,10 +340,10 @@ def check_diagnosis(answers: dict) -> Verdict:
     if _nothing_yet(*answers.values()):
         return Verdict(False)
     wrong = [k for k, (_, truth) in _MYSTERY.items() if str(answers.get(k, "")).strip().lower() != truth]
-    return _report(not wrong, "every run is read right: " + ", ".join(
-        f"{k} used lr {lr:g}" for k, (lr, _) in _MYSTERY.items()) + ".",
-        f"look again at run(s) {', '.join(wrong)}: a rate too low gives a slow, steady fall; "
-        "too high gives a bumpy curve, or one that starts late or never settles.")
+    return _report(not wrong, tr("every run is read right: {runs}.", runs=", ".join(
+        tr("{run} used lr {lr:g}", run=k, lr=lr) for k, (lr, _) in _MYSTERY.items())),
+        tr("look again at run(s) {runs}: a rate too low gives a slow, steady fall; "
+           "too high gives a bumpy curve, or one that starts late or never settles.", runs=", ".join(wrong)))
 
 
 # --- 07_playground ----------------------------------------------------------------------------
@@ -339,16 +351,17 @@ def check_diagnosis(answers: dict) -> Verdict:
 def check_fast_run(panel, target: float = 0.86, max_epochs: int = 5) -> Verdict:
     """Check that one of the panel's runs reached ``target`` validation accuracy within ``max_epochs`` epochs."""
     if not panel.runs:
-        print("Not attempted yet: train a run in the panel above, then run this cell again.")
+        print(tr("Not attempted yet: {todo}, then run this cell again.", todo=tr("train a run in the panel above")))
         return Verdict(False)
     hits = [r for r in panel.runs if any(a >= target for a in r.history.val_acc[:max_epochs])]
     best = max((a for r in panel.runs for a in r.history.val_acc[:max_epochs]), default=None)
     return _report(
         bool(hits),
-        f"run {panel.runs.index(hits[0]) + 1} ({hits[0].settings.label}) got there." if hits else "",
-        ("no run has finished an epoch yet." if best is None else
-         f"your best within {max_epochs} epochs is {100 * best:.1f}%. Plain SGD needs a larger learning rate "
-         "than the lesson's; momentum or Adam get there sooner."),
+        tr("run {number} ({label}) got there.", number=panel.runs.index(hits[0]) + 1, label=hits[0].settings.label)
+        if hits else "",
+        (tr("no run has finished an epoch yet.") if best is None else
+         tr("your best within {max_epochs} epochs is {best:.1f}%. Plain SGD needs a larger learning rate "
+            "than the lesson's; momentum or Adam get there sooner.", max_epochs=max_epochs, best=100 * best)),
     )
 
 
@@ -356,7 +369,8 @@ def check_learning_rate_limit(panel, fails_below: float = 0.20, learns: float = 
     """Check for a plain-SGD run that failed (diverged, or best validation accuracy below ``fails_below``)
     and one at a 10x smaller rate that learned (best validation accuracy at least ``learns``)."""
     if not panel.runs:
-        print("Not attempted yet: train plain SGD in the panel above until it fails, then run this cell again.")
+        print(tr("Not attempted yet: {todo}, then run this cell again.",
+                 todo=tr("train plain SGD in the panel above until it fails")))
         return Verdict(False)
     sgd = [r for r in panel.runs if r.settings.optimizer == "SGD"]
     failed = [r for r in sgd if r.history.status == "diverged" or (len(r.history) and r.history.best_val_acc < fails_below)]
@@ -364,11 +378,13 @@ def check_learning_rate_limit(panel, fails_below: float = 0.20, learns: float = 
     pairs = [(f, ok) for f in failed for ok in learned if ok.settings.lr <= f.settings.lr / 10 * 1.01]
     if pairs:
         f, ok = pairs[0]
-        return _report(True, f"lr {f.settings.lr:.2g} fails and lr {ok.settings.lr:.2g} learns.", "")
+        return _report(True, tr("lr {failed:.2g} fails and lr {learned:.2g} learns.",
+                                failed=f.settings.lr, learned=ok.settings.lr), "")
     if not failed:
-        return _report(False, "", "no plain-SGD run has failed yet: push the learning rate towards 1.")
-    return _report(False, "", f"lr {failed[0].settings.lr:.2g} failed; now run plain SGD at a tenth of it "
-                   f"or less and let it learn ({100 * learns:.0f}% or more).")
+        return _report(False, "", tr("no plain-SGD run has failed yet: push the learning rate towards 1."))
+    return _report(False, "", tr("lr {lr:.2g} failed; now run plain SGD at a tenth of it "
+                                 "or less and let it learn ({learns:.0f}% or more).",
+                                 lr=failed[0].settings.lr, learns=100 * learns))
 
 
 # --- 08_craft ---------------------------------------------------------------------------------
@@ -390,14 +406,15 @@ def check_early_stopping(stop_epoch: Callable[[list, int, float], int]) -> Verdi
         call = f"stop_epoch({losses}, patience={patience}, min_delta={min_delta})"
         failed = _raises(stop_epoch, list(losses), patience, min_delta)
         if failed:
-            return _report(False, "", f"{call} failed with {failed}.")
+            return _report(False, "", tr("{call} failed with {failed}.", call=call, failed=failed))
         got = stop_epoch(list(losses), patience, min_delta)
         if got != want:
-            return _report(False, "", f"{call} returns {got}, expected {want}. Count epochs from 1. An epoch improves "
-                           "only if its loss is below the best so far by more than min_delta (and only then does the "
-                           "best change); stop once `patience` epochs in a row have not improved; with no such "
-                           "run, train to the end.")
-    return _report(True, "your rule stops exactly when it should.", "")
+            return _report(False, "", tr("{call} returns {got}, expected {want}. Count epochs from 1. An epoch "
+                                         "improves only if its loss is below the best so far by more than min_delta "
+                                         "(and only then does the best change); stop once `patience` epochs in a row "
+                                         "have not improved; with no such run, train to the end.",
+                                         call=call, got=got, want=want))
+    return _report(True, tr("your rule stops exactly when it should."), "")
 
 
 def check_snapshot(snapshot: Callable[[nn.Module], dict]) -> Verdict:
@@ -412,27 +429,27 @@ def check_snapshot(snapshot: Callable[[nn.Module], dict]) -> Verdict:
         outputs_before = model(x)
     failed = _raises(snapshot, model)
     if failed:
-        return _report(False, "", f"snapshot(model) failed with {failed}.")
+        return _report(False, "", tr("snapshot(model) failed with {failed}.", failed=failed))
     kept = snapshot(model)
     if not isinstance(kept, dict) or set(kept) != set(before):
-        return _report(False, "", "return a dict with the same keys as model.state_dict() "
-                       f"({', '.join(before)}), got {type(kept).__name__}.")
+        return _report(False, "", tr("return a dict with the same keys as model.state_dict() "
+                                     "({keys}), got {got_type}.", keys=", ".join(before), got_type=type(kept).__name__))
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)  # training goes on after the snapshot
     model(x).pow(2).mean().backward()
     optimizer.step()
     moved = [name for name in before if not torch.equal(kept[name], before[name])]
     if moved:
-        return _report(False, "", f"one training step later, your snapshot's '{moved[0]}' has changed with the "
-                       "model: state_dict() hands out the model's own tensors, not copies. Copy each one "
-                       "(tensor.clone()), or copy the whole dict with copy.deepcopy.")
+        return _report(False, "", tr("one training step later, your snapshot's '{name}' has changed with the "
+                                     "model: state_dict() hands out the model's own tensors, not copies. Copy each one "
+                                     "(tensor.clone()), or copy the whole dict with copy.deepcopy.", name=moved[0]))
     fresh = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
     failed = _raises(fresh.load_state_dict, kept)
     if failed:
-        return _report(False, "", f"load_state_dict(your snapshot) failed with {failed}.")
+        return _report(False, "", tr("load_state_dict(your snapshot) failed with {failed}.", failed=failed))
     with torch.no_grad():
         same = torch.equal(fresh(x), outputs_before)
-    return _report(same, "your snapshot stays put while training goes on, and loads back with load_state_dict.",
-                   "a model loaded from your snapshot does not reproduce the model at the time of the snapshot.")
+    return _report(same, tr("your snapshot stays put while training goes on, and loads back with load_state_dict."),
+                   tr("a model loaded from your snapshot does not reproduce the model at the time of the snapshot."))
 
 
 # --- 09_capstone ------------------------------------------------------------------------------
@@ -545,7 +562,8 @@ def check_capstone(train_and_validate: Callable, train_data, epochs: int = 6, pa
             result = (train_and_validate(*args, best_path) if patience is None
                       else train_and_validate(*args, best_path, patience=patience))
         except Exception as exc:  # a learner's loop can fail in any way; say how
-            return _report(False, "", f"{name} failed with {type(exc).__name__}: {exc}")
+            return _report(False, "", tr("{call} failed with {error_type}: {error}",
+                                         call=name, error_type=type(exc).__name__, error=exc))
         finally:
             hook.remove()
         saved = torch.load(best_path, weights_only=True) if best_path.exists() else None
@@ -553,57 +571,66 @@ def check_capstone(train_and_validate: Callable, train_data, epochs: int = 6, pa
     keys = ("train_loss", "train_acc", "val_loss", "val_acc")
     got = {k: (result.get(k) if isinstance(result, dict) else getattr(result, k, None)) for k in keys}
     if any(not isinstance(v, (list, tuple)) for v in got.values()):
-        return _report(False, "", "return a dict with the lists " + ", ".join(keys) + ": one number per epoch each.")
+        return _report(False, "", tr("return a dict with the lists {keys}: one number per epoch each.",
+                                     keys=", ".join(keys)))
     n = len(reference)
     if any(len(v) != n for v in got.values()):
         lengths = ", ".join(f"{k} {len(v)}" for k, v in got.items())
-        return _report(False, "", f"helpers.fit ran {n} epochs here" + (
-            f" (best at epoch {best['epoch']}, then {patience} without improving)" if patience is not None else "")
-            + f", but your lists hold {lengths}. Append one value per epoch"
-            + (", and stop once `patience` epochs in a row have not improved on the best validation loss."
-               if patience is not None else "."))
+        return _report(False, "", tr("helpers.fit ran {n} epochs here", n=n) + (
+            tr(" (best at epoch {best}, then {patience} without improving)", best=best['epoch'], patience=patience)
+            if patience is not None else "")
+            + tr(", but your lists hold {lengths}. ", lengths=lengths)
+            + (tr("Append one value per epoch, and stop once `patience` epochs in a row have not improved on the "
+                  "best validation loss.")
+               if patience is not None else tr("Append one value per epoch.")))
     if _Batch.moves < 2 * n * (len(train_loader) + len(val_loader)):
-        return _report(False, "", "move every batch, images and labels, to the device: X, y = X.to(device), "
-                       "y.to(device), in both loops. On a GPU the model's weights are there and the batches must be too.")
+        return _report(False, "", tr("move every batch, images and labels, to the device: X, y = X.to(device), "
+                                     "y.to(device), in both loops. On a GPU the model's weights are there and the "
+                                     "batches must be too."))
     for phase, want_training, want_grad in (("train", True, True), ("val", False, False)):
         for _, training, grad in (c for c in calls if c[0] == phase):
             if training != want_training:
-                return _report(False, "", f"during {'training' if phase == 'train' else 'validation'} the model "
-                               f"was in {'train' if training else 'eval'} mode: call model."
-                               f"{'train' if want_training else 'eval'}() at the start of each "
-                               f"{'training' if phase == 'train' else 'validation'} pass, every epoch.")
+                # training != want_training, and want_training is True exactly in the training pass
+                return _report(False, "", tr("during training the model was in eval mode: call model.train() at the "
+                                             "start of each training pass, every epoch.") if phase == "train" else
+                               tr("during validation the model was in train mode: call model.eval() at the start "
+                                  "of each validation pass, every epoch."))
             if grad != want_grad:
-                return _report(False, "", "validation should not track gradients: run it inside "
-                               "torch.no_grad() or torch.set_grad_enabled(False)." if phase == "val" else
-                               "training needs gradients: run it with torch.set_grad_enabled(True) (or outside no_grad).")
+                return _report(False, "", tr("validation should not track gradients: run it inside "
+                                             "torch.no_grad() or torch.set_grad_enabled(False).") if phase == "val" else
+                               tr("training needs gradients: run it with torch.set_grad_enabled(True) (or outside "
+                                  "no_grad)."))
     for key in keys:
         want = getattr(reference, key)
         if not all(math.isclose(float(a), b, rel_tol=1e-5, abs_tol=1e-6) for a, b in zip(got[key], want)):
             first = next(i for i, (a, b) in enumerate(zip(got[key], want)) if not math.isclose(float(a), b, rel_tol=1e-5, abs_tol=1e-6))
             what = "loss" if key.endswith("loss") else "accuracy"
-            return _report(False, "", f"{key} in epoch {first + 1} is {float(got[key][first]):.6f}, helpers.fit measured "
-                           f"{want[first]:.6f}. " + (
-                               "Average per sample: add each batch's mean loss times its size, then divide by the "
-                               "number of samples (the last batch is smaller)." if what == "loss" else
-                               "Accuracy is the fraction (0 to 1) of samples whose largest logit is the right class, "
-                               "over all samples seen in the pass.")
-                           + (" For the training figures, use each batch's loss and predictions as it trains (before its "
-                              "step), as fit does." if key.startswith("train") else ""))
+            return _report(False, "", tr("{key} in epoch {epoch} is {got:.6f}, helpers.fit measured {want:.6f}. ",
+                                         key=key, epoch=first + 1, got=float(got[key][first]), want=want[first]) + (
+                               tr("Average per sample: add each batch's mean loss times its size, then divide by the "
+                                  "number of samples (the last batch is smaller).") if what == "loss" else
+                               tr("Accuracy is the fraction (0 to 1) of samples whose largest logit is the right "
+                                  "class, over all samples seen in the pass."))
+                           + (tr(" For the training figures, use each batch's loss and predictions as it trains "
+                                 "(before its step), as fit does.") if key.startswith("train") else ""))
     if saved is None:
-        return _report(False, "", "nothing was saved at best_path: torch.save(model.state_dict(), best_path) "
-                       "whenever the validation loss beats every earlier epoch's.")
+        return _report(False, "", tr("nothing was saved at best_path: torch.save(model.state_dict(), best_path) "
+                                     "whenever the validation loss beats every earlier epoch's."))
     if set(saved) != set(best["weights"]) or not all(_close(saved[k], best["weights"][k]) for k in saved):
-        return _report(False, "", f"the file at best_path does not hold epoch {best['epoch']}'s weights, the epoch "
-                       "with the lowest validation loss. Save whenever the loss is lower than every earlier epoch's "
-                       "(strictly lower), right after that epoch's validation pass.")
+        return _report(False, "", tr("the file at best_path does not hold epoch {best}'s weights, the epoch "
+                                     "with the lowest validation loss. Save whenever the loss is lower than every "
+                                     "earlier epoch's (strictly lower), right after that epoch's validation pass.",
+                                     best=best['epoch']))
     final = model.state_dict()
     if not all(_close(final[k], best["weights"][k]) for k in final):
-        return _report(False, "", f"after the run the model should hold the best epoch's weights (epoch "
-                       f"{best['epoch']} of {n}): load them back with "
-                       "model.load_state_dict(torch.load(best_path, weights_only=True)) before returning.")
-    return _report(True, f"your loop matches helpers.fit epoch for epoch ({n} epochs"
-                   + (f", stopped {patience} after the best" if patience is not None else "")
-                   + f") and kept epoch {best['epoch']}'s weights.", "")
+        return _report(False, "", tr("after the run the model should hold the best epoch's weights (epoch "
+                                     "{best} of {n}): load them back with "
+                                     "model.load_state_dict(torch.load(best_path, weights_only=True)) "
+                                     "before returning.",
+                                     best=best['epoch'], n=n))
+    return _report(True, tr("your loop matches helpers.fit epoch for epoch ({n} epochs", n=n)
+                   + (tr(", stopped {patience} after the best", patience=patience) if patience is not None else "")
+                   + tr(") and kept epoch {best}'s weights.", best=best['epoch']), "")
 
 
 # --- 10_optimizers ----------------------------------------------------------------------------
@@ -639,15 +666,17 @@ def check_adam(adam_step: Callable) -> Verdict:
         return Verdict(False)
     outcome = _beside_torch(adam_step, lambda p: torch.optim.Adam(p, lr=0.01), {"lr": 0.01})
     if isinstance(outcome, str):
-        return _report(False, "", f"adam_step(params, state, lr=0.01) failed with {outcome}.")
+        return _report(False, "", tr("adam_step(params, state, lr=0.01) failed with {failed}.", failed=outcome))
     first, worst = outcome
-    return _report(not first, f"the same parameters as torch.optim.Adam after 10 steps (largest difference {worst:.1e}).",
-                   f"your parameters part from torch.optim.Adam's at step {first} (difference {worst:.1e}). "
-                   + ("At step 1, m and v hold only the first gradient: check that they start at zero, that "
-                      "m = b1 m + (1 - b1) g and v = b2 v + (1 - b2) g^2, and the bias correction: divide m by "
-                      "1 - b1 ** t and v by 1 - b2 ** t, with t = 1 at the first step." if first == 1 else
-                      "Step 1 agrees, so the update is right once: keep m, v and the step count t in `state` "
-                      "between calls (one set per parameter), and count t up by one every call."))
+    return _report(not first, tr("the same parameters as torch.optim.Adam after 10 steps (largest difference "
+                                 "{worst:.1e}).", worst=worst),
+                   tr("your parameters part from torch.optim.Adam's at step {step} (difference {worst:.1e}). ",
+                      step=first, worst=worst)
+                   + (tr("At step 1, m and v hold only the first gradient: check that they start at zero, that "
+                         "m = b1 m + (1 - b1) g and v = b2 v + (1 - b2) g^2, and the bias correction: divide m by "
+                         "1 - b1 ** t and v by 1 - b2 ** t, with t = 1 at the first step.") if first == 1 else
+                      tr("Step 1 agrees, so the update is right once: keep m, v and the step count t in `state` "
+                         "between calls (one set per parameter), and count t up by one every call.")))
 
 
 def check_adamw(adamw_step: Callable) -> Verdict:
@@ -657,12 +686,15 @@ def check_adamw(adamw_step: Callable) -> Verdict:
     outcome = _beside_torch(adamw_step, lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.1),
                             {"lr": 0.01, "weight_decay": 0.1})
     if isinstance(outcome, str):
-        return _report(False, "", f"adamw_step(params, state, lr=0.01, weight_decay=0.1) failed with {outcome}.")
+        return _report(False, "", tr("adamw_step(params, state, lr=0.01, weight_decay=0.1) failed with {failed}.",
+                                     failed=outcome))
     first, worst = outcome
-    return _report(not first, f"the same parameters as torch.optim.AdamW after 10 steps (largest difference {worst:.1e}).",
-                   f"your parameters part from torch.optim.AdamW's at step {first} (difference {worst:.1e}). "
-                   "AdamW multiplies every parameter by 1 - lr * weight_decay, then takes Adam's step from the "
-                   "gradient alone; adding weight_decay * p to the gradient is Adam's L2, not AdamW.")
+    return _report(not first, tr("the same parameters as torch.optim.AdamW after 10 steps (largest difference "
+                                 "{worst:.1e}).", worst=worst),
+                   tr("your parameters part from torch.optim.AdamW's at step {step} (difference {worst:.1e}). "
+                      "AdamW multiplies every parameter by 1 - lr * weight_decay, then takes Adam's step from the "
+                      "gradient alone; adding weight_decay * p to the gradient is Adam's L2, not AdamW.",
+                      step=first, worst=worst))
 
 
 # --- 11_lr_finder -----------------------------------------------------------------------------
@@ -674,17 +706,21 @@ def check_range_rates(rates: Callable[[float, float, int], list]) -> Verdict:
     for start, end, steps in ((1e-5, 10.0, 200), (0.001, 1.0, 4)):
         failed = _raises(rates, start, end, steps)
         if failed:
-            return _report(False, "", f"rates({start}, {end}, {steps}) failed with {failed}.")
+            return _report(False, "", tr("rates({start}, {end}, {steps}) failed with {failed}.",
+                                         start=start, end=end, steps=steps, failed=failed))
         got = rates(start, end, steps)
         if not isinstance(got, (list, tuple)):
-            return _report(False, "", f"return a list of {steps} rates, got {type(got).__name__}.")
+            return _report(False, "", tr("return a list of {steps} rates, got {got_type}.",
+                                         steps=steps, got_type=type(got).__name__))
         factor = (end / start) ** (1 / (steps - 1))
         want = [start * factor ** i for i in range(steps)]
         if len(got) != steps or not all(math.isclose(float(a), b, rel_tol=1e-6) for a, b in zip(got, want)):
-            return _report(False, "", f"rates({start}, {end}, {steps}) should give {steps} rates from {start:g} to {end:g}, "
-                           f"each {factor:.4g} times the one before; yours give {len(got)}, starting "
-                           f"{', '.join(f'{float(v):.3g}' for v in got[:3])}. The factor is (end / start) ** (1 / (steps - 1)).")
-    return _report(True, "your rates climb by one factor from the first to the last.", "")
+            return _report(False, "", tr("rates({start}, {end}, {steps}) should give {steps} rates from {start:g} to "
+                                         "{end:g}, each {factor:.4g} times the one before; yours give {count}, "
+                                         "starting {first}. The factor is (end / start) ** (1 / (steps - 1)).",
+                                         start=start, end=end, steps=steps, factor=factor, count=len(got),
+                                         first=', '.join(f'{float(v):.3g}' for v in got[:3])))
+    return _report(True, tr("your rates climb by one factor from the first to the last."), "")
 
 
 def check_smoothing(smooth: Callable[[list, float], list]) -> Verdict:
@@ -695,22 +731,24 @@ def check_smoothing(smooth: Callable[[list, float], list]) -> Verdict:
     for beta in (0.98, 0.5):
         failed = _raises(smooth, list(values), beta)
         if failed:
-            return _report(False, "", f"smooth(values, {beta}) failed with {failed}.")
+            return _report(False, "", tr("smooth(values, {beta}) failed with {failed}.", beta=beta, failed=failed))
         got, avg, want = smooth(list(values), beta), 0.0, []
         if not isinstance(got, (list, tuple)):
-            return _report(False, "", f"return a list with one smoothed value per value, got {type(got).__name__}.")
+            return _report(False, "", tr("return a list with one smoothed value per value, got {got_type}.",
+                                         got_type=type(got).__name__))
         for t, value in enumerate(values, start=1):
             avg = beta * avg + (1 - beta) * value
             want.append(avg / (1 - beta ** t))
         if len(got) != len(values) or not all(math.isclose(float(a), b, rel_tol=1e-6) for a, b in zip(got, want)):
             first = float(got[0]) if got else None
-            return _report(False, "", f"for {values} and beta {beta} the smoothed values start {want[0]:.4g}, "
-                           f"{want[1]:.4g}; yours start {first}. " + (
-                               "Without the correction the first value is (1 - beta) times too small: divide by "
-                               "1 - beta ** t, with t = 1 for the first value." if first is not None and
+            return _report(False, "", tr("for {values} and beta {beta} the smoothed values start {want0:.4g}, "
+                                         "{want1:.4g}; yours start {first}. ",
+                                         values=values, beta=beta, want0=want[0], want1=want[1], first=first) + (
+                               tr("Without the correction the first value is (1 - beta) times too small: divide by "
+                                  "1 - beta ** t, with t = 1 for the first value.") if first is not None and
                                math.isclose(first, (1 - beta) * values[0], rel_tol=1e-6) else
-                               "avg starts at 0; each value updates it, then the entry is avg / (1 - beta ** t)."))
-    return _report(True, "your running mean starts right and follows the losses.", "")
+                               tr("avg starts at 0; each value updates it, then the entry is avg / (1 - beta ** t).")))
+    return _report(True, tr("your running mean starts right and follows the losses."), "")
 
 
 # --- 12_schedules ----------------------------------------------------------------------------
@@ -725,14 +763,15 @@ def check_step_schedule(lr_at_epoch: Callable[[int], float]) -> Verdict:
     for epoch in range(1, 11):
         failed = _raises(lr_at_epoch, epoch)
         if failed:
-            return _report(False, "", f"lr_at_epoch({epoch}) failed with {failed}.")
+            return _report(False, "", tr("lr_at_epoch({epoch}) failed with {failed}.", epoch=epoch, failed=failed))
         got, want = lr_at_epoch(epoch), opt.param_groups[0]["lr"]
         if got is None or not math.isclose(float(got), want, rel_tol=1e-9):
-            return _report(False, "", f"in epoch {epoch} StepLR uses {want:g}, you give {got}. Epochs 1-3 use "
-                           "0.1, epochs 4-6 use 0.05, and so on: 0.1 * 0.5 ** ((epoch - 1) // 3).")
+            return _report(False, "", tr("in epoch {epoch} StepLR uses {want:g}, you give {got}. Epochs 1-3 use "
+                                         "0.1, epochs 4-6 use 0.05, and so on: 0.1 * 0.5 ** ((epoch - 1) // 3).",
+                                         epoch=epoch, want=want, got=got))
         opt.step()
         sched.step()
-    return _report(True, "your schedule matches StepLR for ten epochs.", "")
+    return _report(True, tr("your schedule matches StepLR for ten epochs."), "")
 
 
 def check_cosine(cosine_lr: Callable[[int, int, float], float]) -> Verdict:
@@ -745,16 +784,18 @@ def check_cosine(cosine_lr: Callable[[int, int, float], float]) -> Verdict:
         for step in range(total + 1):
             failed = _raises(cosine_lr, step, total, base_lr)
             if failed:
-                return _report(False, "", f"cosine_lr({step}, {total}, {base_lr}) failed with {failed}.")
+                return _report(False, "", tr("cosine_lr({step}, {total}, {base_lr}) failed with {failed}.",
+                                             step=step, total=total, base_lr=base_lr, failed=failed))
             got, want = cosine_lr(step, total, base_lr), opt.param_groups[0]["lr"]
             if got is None or not math.isclose(float(got), want, rel_tol=1e-6, abs_tol=1e-12):
-                return _report(False, "", f"cosine_lr({step}, {total}, {base_lr}) gives {got}, CosineAnnealingLR "
-                               f"uses {want:.6g}. The rate is base_lr * (1 + cos(pi * step / total)) / 2: base_lr at "
-                               "step 0, half of it halfway, 0 at the end.")
+                return _report(False, "", tr("cosine_lr({step}, {total}, {base_lr}) gives {got}, CosineAnnealingLR "
+                                             "uses {want:.6g}. The rate is base_lr * (1 + cos(pi * step / total)) / 2: "
+                                             "base_lr at step 0, half of it halfway, 0 at the end.",
+                                             step=step, total=total, base_lr=base_lr, got=got, want=want))
             if step < total:
                 opt.step()
                 sched.step()
-    return _report(True, "your cosine schedule matches CosineAnnealingLR step for step.", "")
+    return _report(True, tr("your cosine schedule matches CosineAnnealingLR step for step."), "")
 
 
 # --- 13_mistakes -----------------------------------------------------------------------------
@@ -771,14 +812,16 @@ def check_count_correct(count_correct: Callable) -> Verdict:
         y = nn.functional.one_hot(labels, num_classes=10).float()
         failed = _raises(count_correct, pred, y)
         if failed:
-            return _report(False, "", f"with a batch of {batch}, count_correct failed with {failed}.")
+            return _report(False, "", tr("with a batch of {batch}, count_correct failed with {failed}.",
+                                         batch=batch, failed=failed))
         got, want = count_correct(pred, y), int((pred.argmax(1) == labels).sum())
         if got is None or float(got) != want:
-            extra = " (a batch of 10 hides the broadcasting mistake: 100 comparisons)" if batch == 10 else ""
-            return _report(False, "", f"with a batch of {batch} you count {got}, the right count is {want}{extra}. "
-                           "Turn both into class numbers of shape [batch] before comparing: pred.argmax(1) and "
-                           "y.argmax(1).")
-    return _report(True, "right for batches of 10, 64 and 3: class numbers compared with class numbers.", "")
+            extra = tr(" (a batch of 10 hides the broadcasting mistake: 100 comparisons)") if batch == 10 else ""
+            return _report(False, "", tr("with a batch of {batch} you count {got}, the right count is {want}{extra}. "
+                                         "Turn both into class numbers of shape [batch] before comparing: "
+                                         "pred.argmax(1) and y.argmax(1).",
+                                         batch=batch, got=got, want=want, extra=extra))
+    return _report(True, tr("right for batches of 10, 64 and 3: class numbers compared with class numbers."), "")
 
 
 def check_epoch_mean(epoch_mean: Callable) -> Verdict:
@@ -793,16 +836,17 @@ def check_epoch_mean(epoch_mean: Callable) -> Verdict:
         start += n
     failed = _raises(epoch_mean, means, sizes)
     if failed:
-        return _report(False, "", f"epoch_mean(batch_means, batch_sizes) failed with {failed}.")
+        return _report(False, "", tr("epoch_mean(batch_means, batch_sizes) failed with {failed}.", failed=failed))
     got, want = epoch_mean(means, sizes), sum(losses) / len(losses)
     if got is not None and math.isclose(float(got), want, rel_tol=1e-9):
-        return _report(True, f"the mean over all {len(losses)} images, with the short last batch weighed by its size.",
-                       "")
+        return _report(True, tr("the mean over all {n} images, with the short last batch weighed by its size.",
+                                n=len(losses)), "")
     if got is not None and math.isclose(float(got), sum(means) / len(means), rel_tol=1e-9):
-        return _report(False, "", "that is the mean of the batch means: the last batch of 7 counts as much as a "
-                       "batch of 32. Multiply each mean by its batch's size, add them up, divide by the images.")
-    return _report(False, "", f"you give {got}, the mean over the images is {want:.6f}: add up mean x size for "
-                   "every batch and divide by the total number of images.")
+        return _report(False, "", tr("that is the mean of the batch means: the last batch of 7 counts as much as a "
+                                     "batch of 32. Multiply each mean by its batch's size, add them up, divide by the "
+                                     "images."))
+    return _report(False, "", tr("you give {got}, the mean over the images is {want:.6f}: add up mean x size for "
+                                 "every batch and divide by the total number of images.", got=got, want=want))
 
 
 # --- 14_cifar10 ------------------------------------------------------------------------------
@@ -820,12 +864,15 @@ def check_flat_features(flat_features: Callable[[int, int, int], int]) -> Verdic
         want = nn.Sequential(*layers, nn.Flatten())(torch.zeros(1, 3, side, side)).shape[1]
         failed = _raises(flat_features, side, channels, blocks)
         if failed:
-            return _report(False, "", f"flat_features({side}, {channels}, {blocks}) failed with {failed}.")
+            return _report(False, "", tr("flat_features({side}, {channels}, {blocks}) failed with {failed}.",
+                                         side=side, channels=channels, blocks=blocks, failed=failed))
         got = flat_features(side, channels, blocks)
         if got != want:
-            return _report(False, "", f"flat_features({side}, {channels}, {blocks}) gives {got}; a real stack hands "
-                           f"on {want}. Padding 1 keeps the side, each pool halves it: channels * (side // 2**blocks)**2.")
-    return _report(True, "it matches what a real stack of layers hands to the linear layer, for four shapes.", "")
+            return _report(False, "", tr("flat_features({side}, {channels}, {blocks}) gives {got}; a real stack hands "
+                                         "on {want}. Padding 1 keeps the side, each pool halves it: "
+                                         "channels * (side // 2**blocks)**2.",
+                                         side=side, channels=channels, blocks=blocks, got=got, want=want))
+    return _report(True, tr("it matches what a real stack of layers hands to the linear layer, for four shapes."), "")
 
 
 def check_conv_params(conv_params: Callable[[int, int, int], int]) -> Verdict:
@@ -836,9 +883,11 @@ def check_conv_params(conv_params: Callable[[int, int, int], int]) -> Verdict:
         want = sum(p.numel() for p in nn.Conv2d(cin, cout, k).parameters())
         failed = _raises(conv_params, cin, cout, k)
         if failed:
-            return _report(False, "", f"conv_params({cin}, {cout}, {k}) failed with {failed}.")
+            return _report(False, "", tr("conv_params({cin}, {cout}, {k}) failed with {failed}.",
+                                         cin=cin, cout=cout, k=k, failed=failed))
         got = conv_params(cin, cout, k)
         if got != want:
-            return _report(False, "", f"nn.Conv2d({cin}, {cout}, {k}) has {want:,} parameters, you give {got}. Each "
-                           "output channel has one k x k filter per input channel, plus one bias.")
-    return _report(True, "each output channel: in_channels x k x k weights and one bias.", "")
+            return _report(False, "", tr("nn.Conv2d({cin}, {cout}, {k}) has {want:,} parameters, you give {got}. Each "
+                                         "output channel has one k x k filter per input channel, plus one bias.",
+                                         cin=cin, cout=cout, k=k, want=want, got=got))
+    return _report(True, tr("each output channel: in_channels x k x k weights and one bias."), "")

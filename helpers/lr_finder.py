@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from .i18n import tr
 from .training import require_device
 
 
@@ -41,8 +42,8 @@ class RangeTest:
         ax.axvline(self.best_lr, color=line.get_color(), linestyle=":", linewidth=1)
         near = min(range(len(self.lrs)), key=lambda i: abs(math.log(self.lrs[i] / self.suggestion)))
         ax.plot([self.lrs[near]], [self.losses[near]], "o", color=line.get_color())  # the suggestion, on the curve
-        ax.set(xscale="log", xlabel="Learning rate (log scale)", ylabel="Training loss (smoothed)",
-               title="Learning-rate range test")
+        ax.set(xscale="log", xlabel=tr("Learning rate (log scale)"), ylabel=tr("Training loss (smoothed)"),
+               title=tr("Learning-rate range test"))
         ax.grid(alpha=0.3)
         return ax
 

@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 from torch import nn
 
+from .i18n import tr
+
 
 class Finding(NamedTuple):
     mistake: str   # short name, as in notebook 13's gallery
@@ -20,7 +22,7 @@ class Finding(NamedTuple):
     fix: str       # what to change
 
     def __str__(self) -> str:
-        return f"{self.mistake}: {self.evidence} Fix: {self.fix}"
+        return tr("{mistake}: {evidence} Fix: {fix}", mistake=tr(self.mistake), evidence=self.evidence, fix=self.fix)
 
 
 class Diagnosis(list):
@@ -32,7 +34,7 @@ class Diagnosis(list):
 
     def __str__(self) -> str:
         if not self:
-            return "No known mistake shows in this history."
+            return tr("No known mistake shows in this history.")
         return "\n".join(f"- {f}" for f in self)
 
     def _repr_pretty_(self, printer, cycle) -> None:
@@ -52,8 +54,21 @@ LR_TOO_HIGH = "learning rate too high"
 MISTAKES = (ONE_HOT_ACCURACY, TESTED_ON_TRAINING, LAST_BATCH_LOSS, BATCH_MEAN_AVERAGE, NO_ZERO_GRAD,
             NO_EVAL_MODE, SOFTMAX_LOSS, ORDERED_DATA, LR_TOO_HIGH)
 
+class _Translated(dict):
+    """A dict of English texts that hands them out in the language helpers speaks."""
+
+    def __getitem__(self, key):
+        return tr(super().__getitem__(key))
+
+    def items(self):
+        return [(k, tr(v)) for k, v in super().items()]
+
+    def values(self):
+        return [tr(v) for v in super().values()]
+
+
 # What each rule looks for, in the order diagnose() runs them.
-RULES = {
+RULES = _Translated({
     ONE_HOT_ACCURACY: "any accuracy above 100%",
     LR_TOO_HIGH: "a loss that is NaN or infinite, or a run fit() stopped as diverged (the rules below are "
                  "then skipped)",
@@ -68,7 +83,7 @@ RULES = {
                         "train_size or eval_size)",
     NO_EVAL_MODE: "the model still in training mode after its evaluation, with dropout or batch norm (needs the "
                   "model as the last evaluation left it)",
-}
+})
 
 
 def softmax_loss_floor(num_classes: int = 10) -> float:
@@ -114,15 +129,16 @@ def diagnose(history, *, train_size: int | None = None, eval_size: int | None = 
     if any(a > 1 for a in train_acc + eval_acc):
         found.append(Finding(
             ONE_HOT_ACCURACY,
-            f"an accuracy of {100 * max(train_acc + eval_acc):.1f}% counts more matches than there are images.",
-            "compare predicted classes with class indices: pred.argmax(1) == y with y of shape [batch]; for "
-            "one-hot targets use y.argmax(1), and divide by the number of images."))
+            tr("an accuracy of {acc:.1f}% counts more matches than there are images.",
+               acc=100 * max(train_acc + eval_acc)),
+            tr("compare predicted classes with class indices: pred.argmax(1) == y with y of shape [batch]; for "
+               "one-hot targets use y.argmax(1), and divide by the number of images.")))
 
     if status == "diverged" or any(not math.isfinite(v) for v in train_loss + eval_loss):
         found.append(Finding(
             LR_TOO_HIGH,
-            "the loss became NaN or infinite: the steps threw the weights so far that the numbers overflowed.",
-            "lower the learning rate (by 10 to start with), or find one with a range test (notebook 11)."))
+            tr("the loss became NaN or infinite: the steps threw the weights so far that the numbers overflowed."),
+            tr("lower the learning rate (by 10 to start with), or find one with a range test (notebook 11).")))
         return found  # the other rules read trends, which a diverged run does not have
 
     floor = softmax_loss_floor(num_classes)
@@ -130,63 +146,66 @@ def diagnose(history, *, train_size: int | None = None, eval_size: int | None = 
     if losses and min(losses) >= floor - 1e-4 and max(train_acc + eval_acc, default=0) >= 0.6:
         found.append(Finding(
             SOFTMAX_LOSS,
-            f"the loss never went below {floor:.3f}, the floor for probabilities fed to cross-entropy, while "
-            f"accuracy reached {100 * max(train_acc + eval_acc):.0f}%.",
-            "give nn.CrossEntropyLoss the raw scores (logits): remove the softmax at the end of the model; "
-            "apply softmax only when you want probabilities to show."))
+            tr("the loss never went below {floor:.3f}, the floor for probabilities fed to cross-entropy, while "
+               "accuracy reached {acc:.0f}%.", floor=floor, acc=100 * max(train_acc + eval_acc)),
+            tr("give nn.CrossEntropyLoss the raw scores (logits): remove the softmax at the end of the model; "
+               "apply softmax only when you want probabilities to show.")))
 
     if eval_size is not None and train_size is not None and eval_size == train_size:
         found.append(Finding(
             TESTED_ON_TRAINING,
-            f"the evaluation set has exactly as many images as the training set ({eval_size:,}).",
-            "evaluate on images the model never trained on: a validation split, and the test set once at the end."))
+            tr("the evaluation set has exactly as many images as the training set ({n:,}).", n=eval_size),
+            tr("evaluate on images the model never trained on: a validation split, and the test set once at the end.")))
     elif max((a for a in eval_acc if a <= 1), default=0) >= 0.95:
         found.append(Finding(
             TESTED_ON_TRAINING,
-            f"evaluation accuracy reached {100 * max(eval_acc):.1f}%; no model in this series comes near 95% on "
-            "FashionMNIST images it has not trained on, so these images were seen in training.",
-            "evaluate on images the model never trained on: a validation split, and the test set once at the end."))
+            tr("evaluation accuracy reached {acc:.1f}%; no model in this series comes near 95% on "
+               "FashionMNIST images it has not trained on, so these images were seen in training.",
+               acc=100 * max(eval_acc)),
+            tr("evaluate on images the model never trained on: a validation split, and the test set once at the end.")))
 
     if any(t >= 0.5 and e <= 0.2 for t, e in zip(train_acc, eval_acc)):
         found.append(Finding(
             ORDERED_DATA,
-            "the model was right on most training batches while it trained, yet near chance on the evaluation "
-            "set: each batch held one class, and the model learned only the class it saw last.",
-            "shuffle the training set: DataLoader(train_data, batch_size=64, shuffle=True)."))
+            tr("the model was right on most training batches while it trained, yet near chance on the evaluation "
+               "set: each batch held one class, and the model learned only the class it saw last."),
+            tr("shuffle the training set: DataLoader(train_data, batch_size=64, shuffle=True).")))
 
     if (len(train_acc) >= 2 and max(train_acc) >= 0.4 and train_acc[-1] < max(train_acc) - 0.02
             and train_loss[-1] > 1.2 * min(train_loss)):
         found.append(Finding(
             NO_ZERO_GRAD,
-            f"the model learned (training accuracy up to {100 * max(train_acc):.0f}%), then got worse: the loss "
-            "rose and the accuracy fell, as when gradients pile up across batches and every step outgrows the last.",
-            "call optimizer.zero_grad() in every batch, before loss.backward(). (If it is there, the "
-            "learning rate is too high for this model.)"))
+            tr("the model learned (training accuracy up to {acc:.0f}%), then got worse: the loss rose and the "
+               "accuracy fell, as when gradients pile up across batches and every step outgrows the last.",
+               acc=100 * max(train_acc)),
+            tr("call optimizer.zero_grad() in every batch, before loss.backward(). (If it is there, the "
+               "learning rate is too high for this model.)")))
 
     same_way = [i + 1 for i in range(1, len(train_loss))
                 if train_loss[i] > max(train_loss[i - 1] * 1.1, train_loss[i - 1] + 0.1) and train_acc[i] > train_acc[i - 1] + 0.005]
     if same_way and NO_ZERO_GRAD not in found.mistakes:
         found.append(Finding(
             LAST_BATCH_LOSS,
-            f"in epoch {same_way[0]} the training loss rose while the training accuracy rose too; an average "
-            "over the epoch does not do that, one batch's loss does.",
-            "add each batch's loss times its size, and divide by the number of images at the end of the epoch."))
+            tr("in epoch {epoch} the training loss rose while the training accuracy rose too; an average "
+               "over the epoch does not do that, one batch's loss does.", epoch=same_way[0]),
+            tr("add each batch's loss times its size, and divide by the number of images at the end of the epoch.")))
 
     for name, accs, size in (("training", train_acc, train_size), ("evaluation", eval_acc, eval_size)):
         if size and any(_not_a_count(a, size) for a in accs):
             found.append(Finding(
                 BATCH_MEAN_AVERAGE,
-                f"a {name} accuracy is not a whole number of images out of {size:,}: it is an average of "
-                "per-batch figures, where the short last batch weighs as much as a full one.",
-                "count correct predictions and images over the whole epoch, and divide once at the end "
-                "(the same for the loss: sum loss x batch size)."))
+                tr("a {name} accuracy is not a whole number of images out of {size:,}: it is an average of "
+                   "per-batch figures, where the short last batch weighs as much as a full one.",
+                   name=tr(name), size=size),
+                tr("count correct predictions and images over the whole epoch, and divide once at the end "
+                   "(the same for the loss: sum loss x batch size).")))
             break
 
     if model is not None and model.training and any(
             isinstance(m, (nn.modules.dropout._DropoutNd, nn.modules.batchnorm._BatchNorm)) for m in model.modules()):
         found.append(Finding(
             NO_EVAL_MODE,
-            "the model is still in training mode after its evaluation, and it has dropout or batch norm, "
-            "which behave differently there: the evaluation figures came from a randomly thinned network.",
-            "call model.eval() before evaluating (and model.train() before training again)."))
+            tr("the model is still in training mode after its evaluation, and it has dropout or batch norm, "
+               "which behave differently there: the evaluation figures came from a randomly thinned network."),
+            tr("call model.eval() before evaluating (and model.train() before training again).")))
     return found

@@ -19,6 +19,7 @@ import ipywidgets as W
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .i18n import tr
 from .plotting import COLORS, figure_png, plot_history
 from .runs import OPTIMIZERS, Run, RunSettings, range_test_run, runs_table, table_html, train_run
 from .training import History
@@ -89,23 +90,23 @@ class TrainingPanel:
         self._laid_out_for: list[int] | None = None
         s = settings or RunSettings()
         style = {"description_width": "95px"}
-        self.lr = W.FloatLogSlider(value=s.lr, base=10, min=-4, max=0, step=0.1, description="learning rate",
+        self.lr = W.FloatLogSlider(value=s.lr, base=10, min=-4, max=0, step=0.1, description=tr("learning rate"),
                                    readout_format=".1e", style=style)
-        self.epochs = W.IntSlider(value=s.epochs, min=1, max=30, description="epochs", style=style)
-        self.batch_size = W.Dropdown(options=BATCH_SIZES, value=s.batch_size, description="batch size", style=style)
-        self.optimizer = W.Dropdown(options=OPTIMIZERS, value=s.optimizer, description="optimizer", style=style)
-        self.momentum = W.FloatSlider(value=s.momentum, min=0.0, max=0.99, step=0.01, description="momentum",
+        self.epochs = W.IntSlider(value=s.epochs, min=1, max=30, description=tr("epochs"), style=style)
+        self.batch_size = W.Dropdown(options=BATCH_SIZES, value=s.batch_size, description=tr("batch size"), style=style)
+        self.optimizer = W.Dropdown(options=OPTIMIZERS, value=s.optimizer, description=tr("optimizer"), style=style)
+        self.momentum = W.FloatSlider(value=s.momentum, min=0.0, max=0.99, step=0.01, description=tr("momentum"),
                                       style=style)
-        self.seed = W.IntText(value=s.seed, description="seed", style=style, layout=W.Layout(width="200px"))
-        self.train_button = W.Button(description="Train", button_style="success", icon="play")
-        self.stop_button = W.Button(description="Stop", button_style="danger", icon="stop", disabled=True)
-        self.clear_button = W.Button(description="Clear runs", icon="trash")
-        self.find_button = W.Button(description="Find lr", icon="search",
-                                    tooltip="Run a learning-rate range test and set the slider to its suggestion")
+        self.seed = W.IntText(value=s.seed, description=tr("seed"), style=style, layout=W.Layout(width="200px"))
+        self.train_button = W.Button(description=tr("Train"), button_style="success", icon="play")
+        self.stop_button = W.Button(description=tr("Stop"), button_style="danger", icon="stop", disabled=True)
+        self.clear_button = W.Button(description=tr("Clear runs"), icon="trash")
+        self.find_button = W.Button(description=tr("Find lr"), icon="search",
+                                    tooltip=tr("Run a learning-rate range test and set the slider to its suggestion"))
         self.range_test = None  # the last range test, to plot
-        self.progress = W.IntProgress(value=0, min=0, max=1, description="progress", style=style,
+        self.progress = W.IntProgress(value=0, min=0, max=1, description=tr("progress"), style=style,
                                       layout=W.Layout(width="98%"))
-        self.status = W.HTML("Set the sliders, then press <b>Train</b>.")
+        self.status = W.HTML(tr("Set the sliders, then press <b>Train</b>."))
         self.figure = Figure(figsize=(9, 3.6), dpi=80, layout="constrained")
         FigureCanvasAgg(self.figure)
         self.figure.subplots(1, 2)
@@ -179,16 +180,16 @@ class TrainingPanel:
             self.runs.clear()
             self._draw()
             self._render_table()
-            self._say("Runs cleared.")
+            self._say(tr("Runs cleared."))
 
     def find_learning_rate(self, steps: int = 200):
         """Run the range test for the optimizer, batch size and seed the controls show (what Find lr does), set the
         learning-rate slider to its suggestion, and return the ``RangeTest``; None if it cannot run now."""
         if self.running:
-            self._say("Wait for the run to finish, or Stop it, before looking for a learning rate.", error=True)
+            self._say(tr("Wait for the run to finish, or Stop it, before looking for a learning rate."), error=True)
             return None
         settings = self.settings()
-        self._say(f"Range test for {html.escape(settings.optimizer)}: raising the rate batch by batch ...")
+        self._say(tr("Range test for {optimizer}: raising the rate batch by batch ...", optimizer=html.escape(settings.optimizer)))
         try:
             result = range_test_run(settings, self.train_data, steps=steps)
         except ValueError as exc:
@@ -197,8 +198,9 @@ class TrainingPanel:
         low, high = 10.0 ** self.lr.min, 10.0 ** self.lr.max
         self.lr.value = min(max(result.suggestion, low), high)
         self.range_test = result
-        self._say(f"Range test over {len(result.lrs)} batches: the loss was lowest at lr {result.best_lr:.2g}, so the "
-                  f"slider now shows a tenth of that, {self.lr.value:.2g}. Press <b>Train</b> to try it.")
+        self._say(tr("Range test over {n} batches: the loss was lowest at lr {best:.2g}, so the slider now shows a "
+                     "tenth of that, {lr:.2g}. Press <b>Train</b> to try it.",
+                     n=len(result.lrs), best=result.best_lr, lr=self.lr.value))
         return result
 
     # --- one run ----------------------------------------------------------------------------------
@@ -219,7 +221,7 @@ class TrainingPanel:
         self.interrupted = False
         self.progress.max, self.progress.value = settings.epochs * self._batches(settings), 0
         self._set_busy(True)
-        self._say(f"Training: {html.escape(settings.label)} ...")
+        self._say(tr("Training: {label} ...", label=html.escape(settings.label)))
         self._render_table()  # the new run has its row (0/N epochs) from the moment Train is pressed
         self._next_draw = 0.0  # the run's first point is drawn as soon as it exists
         return run
@@ -258,15 +260,15 @@ class TrainingPanel:
         settings, history = run.settings, run.history
         if self.interrupted and history.status == "stopped":
             history.status = "interrupted"
-            history.message = f"Interrupted after {len(history)} finished epoch(s); the curves so far are kept."
+            history.message = tr("Interrupted after {n} finished epoch(s); the curves so far are kept.", n=len(history))
         self._draw()
         self._render_table()
         if history.status == "finished" and history.best_val_acc < 0.15:
-            self._say(f"Done, but the validation accuracy stayed near chance (10%): the network stopped learning. "
-                      f"Learning rate {settings.lr:.2g} is likely too high; try about {settings.lr / 10:.2g}.",
-                      error=True)
+            self._say(tr("Done, but the validation accuracy stayed near chance (10%): the network stopped learning. "
+                         "Learning rate {lr:.2g} is likely too high; try about {lower:.2g}.",
+                         lr=settings.lr, lower=settings.lr / 10), error=True)
         elif history.status == "finished":
-            self._say(f"Done: {self._epoch_text(settings, history)}")
+            self._say(tr("Done: {text}", text=self._epoch_text(settings, history)))
         else:
             self._say(html.escape(history.message), error=history.status in {"diverged", "failed"})
         self._set_busy(False)
@@ -291,7 +293,7 @@ class TrainingPanel:
                      fade_all_but_last=True)
         if not shown:
             for ax in self.figure.axes:
-                ax.text(0.5, 0.5, "no runs yet", ha="center", va="center", transform=ax.transAxes, color="0.5")
+                ax.text(0.5, 0.5, tr("no runs yet"), ha="center", va="center", transform=ax.transAxes, color="0.5")
         self.plot.value = figure_png(self.figure)
         if relayout:  # keep that layout while the same runs are shown: laying out costs as much as drawing
             self.figure.set_layout_engine("none")
@@ -300,10 +302,10 @@ class TrainingPanel:
         self._next_draw = time.perf_counter() + max(self.redraw_seconds, took * (1 / self.draw_share - 1))
 
     def _epoch_text(self, settings: RunSettings, h: History) -> str:
-        return (f"epoch {len(h)}/{settings.epochs}<br>"
-                f"train loss {h.train_loss[-1]:.3f}, accuracy {100 * h.train_acc[-1]:.1f}%<br>"
-                f"validation loss {h.val_loss[-1]:.3f}, accuracy {100 * h.val_acc[-1]:.1f}%<br>"
-                f"{sum(h.seconds):.1f} s so far")
+        return tr("epoch {n}/{epochs}<br>train loss {train_loss:.3f}, accuracy {train_acc:.1f}%<br>"
+                  "validation loss {val_loss:.3f}, accuracy {val_acc:.1f}%<br>{seconds:.1f} s so far",
+                  n=len(h), epochs=settings.epochs, train_loss=h.train_loss[-1], train_acc=100 * h.train_acc[-1],
+                  val_loss=h.val_loss[-1], val_acc=100 * h.val_acc[-1], seconds=sum(h.seconds))
 
     def _say(self, text: str, error: bool = False) -> None:
         color = COLORS[3] if error else "inherit"

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from .i18n import tr
 from .training import History
 
 # Okabe-Ito: distinguishable with the common kinds of colour blindness, and in grey.
@@ -63,17 +64,17 @@ def plot_history(
             (ax_loss, h.train_loss, h.eval_loss, 1.0),
             (ax_acc, h.train_acc, h.eval_acc, 100.0),
         ):
-            ax.plot(h.epoch, [scale * v for v in train], marker="o", markersize=4, label=f"{prefix}train", **style)
+            ax.plot(h.epoch, [scale * v for v in train], marker="o", markersize=4, label=prefix + tr("train"), **style)
             ax.plot(h.epoch, [scale * v for v in test], marker="s", markersize=4, linestyle="--",
-                    label=f"{prefix}{h.eval_name}", **style)
+                    label=prefix + tr(h.eval_name), **style)
             if h.partial:
                 start = [(h.epoch[-1], train[-1])] if h.epoch else []
                 xs = [x for x, _ in start] + [p[0] for p in h.partial]
                 column = 1 if ax is ax_loss else 2
                 ys = [scale * y for _, y in start] + [scale * p[column] for p in h.partial]
                 ax.plot(xs, ys, linestyle=":", **style)
-    ax_loss.set(title="Loss (lower is better)", xlabel="Epoch", ylabel="Cross-entropy loss (mean per image)")
-    ax_acc.set(title="Accuracy (higher is better)", xlabel="Epoch", ylabel="Accuracy (% of images)")
+    ax_loss.set(title=tr("Loss (lower is better)"), xlabel=tr("Epoch"), ylabel=tr("Cross-entropy loss (mean per image)"))
+    ax_acc.set(title=tr("Accuracy (higher is better)"), xlabel=tr("Epoch"), ylabel=tr("Accuracy (% of images)"))
     top = max([100 * v for h in histories for v in h.train_acc + h.eval_acc + [p[2] for p in h.partial]], default=100)
     ax_acc.set_ylim(bottom=None, top=min(100.0, top + 3))
     for ax in (ax_loss, ax_acc):
@@ -86,7 +87,7 @@ def plot_history(
         # One entry per run, then what the two line styles mean: a legend that stays short.
         handles = [Line2D([], [], color=COLORS[i % len(COLORS)], linewidth=2) for i in range(len(histories))]
         handles += [Line2D([], [], color="0.3", marker="o", markersize=4), Line2D([], [], color="0.3", linestyle="--")]
-        fig.legend(handles, [*labels, "train", eval_name], loc="outside right upper", fontsize="small")
+        fig.legend(handles, [*labels, tr("train"), tr(eval_name)], loc="outside right upper", fontsize="small")
     if title:
         fig.suptitle(title)
     return fig
@@ -106,19 +107,21 @@ def plot_seeds(groups: dict[str, Sequence[History]], title: str | None = None, f
         color = COLORS[i % len(COLORS)]
         finished = [h for h in runs if len(h)]
         if not finished:
-            ax_loss.plot([], [], color=color, label=f"{label}: every seed diverged")
+            ax_loss.plot([], [], color=color, label=tr("{label}: every seed diverged", label=label))
             continue
         epochs = max(finished, key=len).epoch
         for ax, scale, get in ((ax_loss, 1.0, lambda h: h.eval_loss), (ax_acc, 100.0, lambda h: h.eval_acc)):
             columns = [[scale * get(h)[e] for h in finished if len(h) > e] for e in range(len(epochs))]
             ax.plot(epochs, [np.mean(c) for c in columns], "o-", color=color, linewidth=2,
-                    label=f"{label} (mean of {len(finished)} of {len(runs)} seeds)" if len(finished) < len(runs)
-                    else f"{label} (mean of {len(runs)} seeds)")
+                    label=tr("{label} (mean of {n} of {total} seeds)", label=label, n=len(finished), total=len(runs))
+                    if len(finished) < len(runs) else tr("{label} (mean of {n} seeds)", label=label, n=len(runs)))
             ax.fill_between(epochs, [min(c) for c in columns], [max(c) for c in columns], color=color, alpha=0.2,
                             linewidth=0)
     name = next((h.eval_name for runs in groups.values() for h in runs if len(h)), "validation")
-    ax_loss.set(title=f"{name.capitalize()} loss", xlabel="Epoch", ylabel="Cross-entropy loss (mean per image)")
-    ax_acc.set(title=f"{name.capitalize()} accuracy", xlabel="Epoch", ylabel="Accuracy (% of images)")
+    ax_loss.set(title=tr("Validation loss" if name == "validation" else "Test loss"), xlabel=tr("Epoch"),
+                ylabel=tr("Cross-entropy loss (mean per image)"))
+    ax_acc.set(title=tr("Validation accuracy" if name == "validation" else "Test accuracy"), xlabel=tr("Epoch"),
+               ylabel=tr("Accuracy (% of images)"))
     for ax in (ax_loss, ax_acc):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
@@ -166,6 +169,6 @@ def plot_images(images, labels, classes: Sequence[str], predictions=None, ncols:
         else:
             guess = classes[int(predictions[i])]
             wrong = guess != truth
-            ax.set_title(f"{guess}\n(is {truth})" if wrong else guess, fontsize=8,
+            ax.set_title(tr("{guess}\n(is {truth})", guess=guess, truth=truth) if wrong else guess, fontsize=8,
                          color=COLORS[3] if wrong else "black")
     return fig

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from .data import make_loaders, require_batch_size
+from .i18n import tr
 from .models import NeuralNetwork
 from .training import History, fit, require_epochs, require_learning_rate, set_seed
 
@@ -32,9 +33,10 @@ class RunSettings:
         require_epochs(self.epochs)
         require_batch_size(self.batch_size, train_size)
         if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}.")
+            raise ValueError(tr("optimizer must be one of {names}, got {got!r}.", names=", ".join(OPTIMIZERS),
+                                got=self.optimizer))
         if self.optimizer == "SGD + momentum" and not 0 <= self.momentum < 1:
-            raise ValueError(f"momentum must be at least 0 and below 1, got {self.momentum}; 0.9 is usual.")
+            raise ValueError(tr("momentum must be at least 0 and below 1, got {m}; 0.9 is usual.", m=self.momentum))
 
     @property
     def label(self) -> str:
@@ -104,13 +106,14 @@ def runs_table(runs: list[Run]) -> list[dict]:
 def table_html(rows: list[dict]) -> str:
     """Return ``runs_table`` rows as an HTML table."""
     if not rows:
-        return "<i>No runs yet.</i>"
+        return "<i>" + tr("No runs yet.") + "</i>"
 
     def cell(key, value):
-        text = "-" if value is None else f"{value:.3g}" if key in ("lr", "momentum") else str(value)
+        text = ("-" if value is None else f"{value:.3g}" if key in ("lr", "momentum")
+                else tr(value) if key == "status" else str(value))
         return f"<td>{html.escape(text)}</td>"
 
-    head = "".join(f"<th>{html.escape(k)}</th>" for k in rows[0])
+    head = "".join(f"<th>{html.escape(tr(k))}</th>" for k in rows[0])
     body = "".join("<tr>" + "".join(cell(k, v) for k, v in r.items()) + "</tr>" for r in rows)
     return ("<style>.runs-table td, .runs-table th {padding: 2px 10px; text-align: right}</style>"
             f'<table class="runs-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')

@@ -13,6 +13,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from .i18n import tr
+
 # A cross-entropy loss above this is taken as exploding: chance level for 10 classes is ln 10 = 2.30.
 EXPLODING_LOSS = 100.0
 
@@ -29,10 +31,12 @@ class Diverged(RuntimeError):
 
     def __init__(self, loss: float, batch: int, n_batches: int, lr: float, epoch: int | None = None):
         self.loss, self.batch, self.n_batches, self.lr = loss, batch, n_batches, lr
-        what = ("became NaN" if math.isnan(loss) else "became infinite" if math.isinf(loss)
-                else f"exploded to {loss:.3g}")
-        where = f"epoch {epoch}, batch {batch} of {n_batches}" if epoch else f"batch {batch} of {n_batches}"
-        super().__init__(f"The loss {what} at {where}; learning rate {lr:g} is too high, try about {lr / 10:g}.")
+        what = (tr("became NaN") if math.isnan(loss) else tr("became infinite") if math.isinf(loss)
+                else tr("exploded to {loss:.3g}", loss=loss))
+        where = (tr("epoch {epoch}, batch {batch} of {n}", epoch=epoch, batch=batch, n=n_batches) if epoch
+                 else tr("batch {batch} of {n}", batch=batch, n=n_batches))
+        super().__init__(tr("The loss {what} at {where}; learning rate {lr:g} is too high, try about {lower:g}.",
+                            what=what, where=where, lr=lr, lower=lr / 10))
 
     def in_epoch(self, epoch: int) -> Diverged:
         """Return the same error, saying which epoch it happened in."""
@@ -52,19 +56,19 @@ class StopSignal(Protocol):
 def require_learning_rate(lr) -> None:
     """Raise ``ValueError`` with a suggestion unless ``lr`` is a positive, finite number."""
     if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not math.isfinite(lr):
-        raise ValueError(f"The learning rate must be a finite number, got {lr!r}; the lesson uses 1e-3.")
+        raise ValueError(tr("The learning rate must be a finite number, got {lr!r}; the lesson uses 1e-3.", lr=lr))
     if lr <= 0:
-        raise ValueError(
-            f"The learning rate must be above 0, got {lr}: "
-            + ("with 0 the parameters never change." if lr == 0 else "a negative one climbs the loss instead of descending.")
-            + " Try 1e-3 for SGD as in the lesson, or 0.1 for faster SGD."
-        )
+        raise ValueError(tr(
+            "The learning rate must be above 0, got {lr}: {why} Try 1e-3 for SGD as in the lesson, or 0.1 for "
+            "faster SGD.", lr=lr, why=tr("with 0 the parameters never change.") if lr == 0
+            else tr("a negative one climbs the loss instead of descending.")))
 
 
 def require_epochs(epochs) -> None:
     """Raise ``ValueError`` unless ``epochs`` is a whole number of at least 1."""
     if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
-        raise ValueError(f"epochs must be a whole number of at least 1, got {epochs!r}; the lesson uses 10.")
+        raise ValueError(tr("epochs must be a whole number of at least 1, got {epochs!r}; the lesson uses 10.",
+                            epochs=epochs))
 
 
 def require_device(model: nn.Module, device=None) -> torch.device:
@@ -75,10 +79,10 @@ def require_device(model: nn.Module, device=None) -> torch.device:
         return here
     device = torch.device(device)
     if device.type != here.type or (device.index is not None and here.index is not None and device.index != here.index):
-        raise ValueError(
-            f"The model is on {here} but device={str(device)!r} was asked for. Move it first with "
-            f"model.to({str(device)!r}) and build the optimizer after that, or leave device out."
-        )
+        raise ValueError(tr(
+            "The model is on {here} but device={device!r} was asked for. Move it first with "
+            "model.to({device!r}) and build the optimizer after that, or leave device out.",
+            here=here, device=str(device)))
     return device
 
 
@@ -87,24 +91,23 @@ def require_class_labels(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     width = logits.shape[1]
     if y.dim() == 2:
         if y.shape != logits.shape:
-            raise ValueError(
-                f"Targets of shape {list(y.shape)} do not match the model's output {list(logits.shape)}. "
-                "Use class indices (shape [batch], int64) or one-hot rows with one column per class."
-            )
+            raise ValueError(tr(
+                "Targets of shape {shape} do not match the model's output {out}. "
+                "Use class indices (shape [batch], int64) or one-hot rows with one column per class.",
+                shape=list(y.shape), out=list(logits.shape)))
         return y.argmax(dim=1)  # one-hot or probability rows: the class is the largest entry
     if y.dim() != 1 or y.is_floating_point():
-        raise ValueError(
-            f"Targets must be class indices of shape [batch] and dtype int64, got shape {list(y.shape)} "
-            f"and dtype {y.dtype}. Convert them with y.long()."
-        )
+        raise ValueError(tr(
+            "Targets must be class indices of shape [batch] and dtype int64, got shape {shape} "
+            "and dtype {dtype}. Convert them with y.long().", shape=list(y.shape), dtype=y.dtype))
     if len(y):
         low, high = (int(v) for v in torch.aminmax(y))
         if low < 0 or high >= width:
-            raise ValueError(
-                f"The model outputs {width} scores per image but a label is {low if low < 0 else high}. "
-                f"Labels must run from 0 to {width - 1}: give the last layer one output per class, "
-                "e.g. NeuralNetwork(num_classes=10) for FashionMNIST's 10 classes."
-            )
+            raise ValueError(tr(
+                "The model outputs {width} scores per image but a label is {label}. "
+                "Labels must run from 0 to {top}: give the last layer one output per class, "
+                "e.g. NeuralNetwork(num_classes=10) for FashionMNIST's 10 classes.",
+                width=width, label=low if low < 0 else high, top=width - 1))
     return y
 
 
@@ -156,7 +159,7 @@ def test_loop(dataloader, model: nn.Module, loss_fn, device=None) -> LoopResult:
             correct += (pred.argmax(dim=1) == labels).sum().item()
             seen += len(y)
     if seen == 0:
-        raise ValueError("The dataloader gave no batches: the dataset is empty.")
+        raise ValueError(tr("The dataloader gave no batches: the dataset is empty."))
     return LoopResult(total_loss / seen, correct / seen)
 
 
@@ -299,8 +302,10 @@ def fit(
             history.lr.append(lr)
             history.partial.clear()
             if verbose:
-                print(f"epoch {epoch:>2}  train loss {train.loss:.4f} acc {100 * train.accuracy:5.1f}%"
-                      + "".join(f"  |  {name} loss {r.loss:.4f} acc {100 * r.accuracy:5.1f}%"
+                print(tr("epoch {epoch:>2}  train loss {loss:.4f} acc {acc:5.1f}%", epoch=epoch, loss=train.loss,
+                         acc=100 * train.accuracy)
+                      + "".join(tr("  |  {name} loss {loss:.4f} acc {acc:5.1f}%", name=tr(name), loss=r.loss,
+                                   acc=100 * r.accuracy)
                                 for name, r in (("val", val), ("test", test)) if r is not None)
                       + f"  |  {history.seconds[-1]:.1f} s")
             if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
@@ -316,10 +321,10 @@ def fit(
         history.status, history.message = "diverged", str(exc)
     except Stopped:
         history.status = "stopped"
-        history.message = f"Stopped after {len(history)} finished epoch(s); the curves so far are kept."
+        history.message = tr("Stopped after {n} finished epoch(s); the curves so far are kept.", n=len(history))
     except KeyboardInterrupt:
         history.status = "interrupted"
-        history.message = f"Interrupted after {len(history)} finished epoch(s); the history so far is kept."
+        history.message = tr("Interrupted after {n} finished epoch(s); the history so far is kept.", n=len(history))
     if history.message:
         print(history.message)
     return history

@@ -2,8 +2,9 @@
 # Install the Debian packages a part of the series needs, when they are missing and apt can do it.
 #   dataset  FashionMNIST's four files (dataset-fashion-mnist)
 #   browser  Chromium, for the browser test (chromium)
+#   fonts    a font with Chinese characters, for the zh-CN edition's plots (fonts-noto-cjk)
 set -euo pipefail
-what=${1:?usage: system-packages.sh dataset|browser}
+what=${1:?usage: system-packages.sh dataset|browser|fonts}
 case "$what" in
   dataset)
     [ -d /usr/share/datasets/fashion-mnist ] && exit 0
@@ -12,7 +13,10 @@ case "$what" in
   browser)
     command -v chromium >/dev/null 2>&1 && exit 0
     pkg=chromium ;;
-  *) echo "unknown part: $what (dataset or browser)" >&2; exit 2 ;;
+  fonts)
+    fc-list 2>/dev/null | grep -qi "CJK\|Han Sans\|WenQuanYi" && exit 0
+    pkg=fonts-noto-cjk ;;
+  *) echo "unknown part: $what (dataset, browser or fonts)" >&2; exit 2 ;;
 esac
 
 if command -v apt-get >/dev/null 2>&1; then
@@ -28,6 +32,9 @@ if command -v apt-get >/dev/null 2>&1; then
 fi
 if [ "$what" = dataset ]; then
   echo "Note: $pkg not installed (no apt, or no root); the data will be downloaded by torchvision instead."
+elif [ "$what" = fonts ]; then
+  echo "Note: no font with Chinese characters installed; the zh-CN edition's plots show boxes for them."
+  echo "      On Debian/Ubuntu: sudo apt-get install fonts-noto-cjk (macOS and Windows have one already)."
 else
   echo "Note: Chromium is not installed, so the browser test cannot run here."
   echo "      On Debian/Ubuntu: sudo apt-get install chromium. Under CI=true the browser test then fails."

@@ -1,0 +1,85 @@
+"""The language helpers speak: English by default, Simplified Chinese after ``set_language("zh-CN")``.
+
+Every message, label and title that a learner reads passes through ``tr``: the English text is the key,
+with ``{name}`` fields filled from keyword arguments, and the catalog of the chosen language gives its
+translation (or the English, where it has none). Plots in Chinese need a font with CJK glyphs;
+``set_language`` picks one that is installed.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+LANGUAGES = ("en", "zh-CN")
+_current = "en"
+
+# Fonts with Simplified Chinese glyphs, by the name matplotlib knows them: Debian/Ubuntu's fonts-noto-cjk,
+# Adobe's Source Han, macOS's PingFang and Heiti, Windows' Microsoft YaHei and SimHei, WenQuanYi.
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+             "PingFang SC", "Heiti SC", "STHeiti", "Microsoft YaHei", "SimHei", "WenQuanYi Zen Hei",
+             "WenQuanYi Micro Hei", "Arial Unicode MS")
+
+
+def language() -> str:
+    """Return the language helpers speaks now: "en" or "zh-CN"."""
+    return _current
+
+
+def set_language(code: str) -> None:
+    """Make helpers print and draw in ``code``: "en" (the default) or "zh-CN"."""
+    global _current
+    if code not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(map(repr, LANGUAGES))}, got {code!r}.")
+    _current = code
+    if code == "zh-CN":
+        use_cjk_font()
+
+
+def tr(text: str, /, **values) -> str:
+    """Return ``text`` in the current language, with its ``{name}`` fields filled from ``values``."""
+    template = text
+    if _current == "zh-CN":
+        from .i18n_zh import MESSAGES
+
+        template = MESSAGES.get(text, text)
+    return template.format(**values) if values else template
+
+
+def cjk_font() -> str | None:
+    """Return the first installed font from ``CJK_FONTS``, or None.
+
+    matplotlib lists the fonts it found when its cache was built; a font installed since (say, by
+    ``make lab``) is looked for on disk and added.
+    """
+    from matplotlib import font_manager
+
+    def known():
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in installed), None)
+
+    if known() is None:
+        for path in font_manager.findSystemFonts():
+            if any(part in path.lower() for part in ("cjk", "sourcehan", "wqy", "wenquanyi", "pingfang", "msyh",
+                                                     "simhei")):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # a file matplotlib cannot read: try the next
+                    continue
+    return known()
+
+
+def use_cjk_font() -> str | None:
+    """Put an installed CJK font first in matplotlib's sans-serif list; warn, naming the fix, if there is none."""
+    import matplotlib
+
+    name = cjk_font()
+    if name is None:
+        warnings.warn("No font with Chinese characters was found, so Chinese text in plots shows as boxes. "
+                      "On Debian or Ubuntu: sudo apt-get install fonts-noto-cjk, then restart the kernel. "
+                      "macOS and Windows have one already (PingFang SC, Microsoft YaHei).", stacklevel=2)
+        return None
+    families = [f for f in matplotlib.rcParams["font.sans-serif"] if f != name]
+    matplotlib.rcParams["font.sans-serif"] = [name, *families]
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["axes.unicode_minus"] = False  # CJK fonts often lack the Unicode minus sign
+    return name
