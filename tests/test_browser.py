@@ -57,6 +57,7 @@ def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     (root / "notebooks").mkdir()
     shutil.copy(REPO / "notebooks" / "07_playground.ipynb", root / "notebooks")
+    shutil.copy(REPO / "notebooks" / "07_playground.zh-CN.ipynb", root / "notebooks")
     (root / "data").symlink_to(REPO / "data")
     # Settings for this server only: render every cell (no windowing), and no news prompt.
     settings = root / "settings" / "@jupyterlab"
@@ -169,6 +170,39 @@ def test_playground_trains_from_the_browser(lab):
             page.screenshot(path=str(OUTPUT / "browser-07_playground-failure.png"), full_page=True)
             outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
             (OUTPUT / "browser-07_playground-failure.txt").write_text("\n-----\n".join(outputs))
+            raise
+        finally:
+            browser.close()
+
+
+def test_the_zh_cn_playground_shows_its_panel_in_chinese(lab):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, token = lab
+    OUTPUT.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            page.goto(f"{base}/lab/tree/notebooks/07_playground.zh-CN.ipynb?token={token}")
+            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+            expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible(timeout=90_000)
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+            panel = page.locator(".training-panel").first
+            expect(panel).to_be_visible(timeout=90_000)
+            expect(panel.get_by_role("button", name="训练")).to_be_visible()
+            expect(panel.get_by_role("button", name="停止")).to_be_visible()
+            expect(panel.get_by_role("button", name="查找学习率")).to_be_visible()
+            expect(panel.locator(".widget-slider").first).to_contain_text("学习率")
+            expect(panel).to_contain_text("调好滑块")
+            expect(panel).to_contain_text("还没有训练记录")
+            assert page.get_by_text("Error displaying widget").count() == 0
+            panel.scroll_into_view_if_needed()
+            page.screenshot(path=str(OUTPUT / "browser-07_playground-zh-CN.png"), full_page=False)
+        except Exception:
+            page.screenshot(path=str(OUTPUT / "browser-07_playground-zh-CN-failure.png"), full_page=True)
             raise
         finally:
             browser.close()

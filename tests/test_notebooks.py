@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted(p for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb") if not p.stem.endswith(".zh-CN"))
 CORE = ["01_data", "02_model", "03_loss", "04_optimizer", "05_full_loop", "06_plotting"]
 # Saved without outputs: no machine that builds the series has its data (tests/test_cifar10.py runs it).
 WITHOUT_OUTPUTS = {"14_cifar10"}
@@ -129,8 +129,10 @@ PROSE_FIGURE = re.compile(r"(?<![\w.,/-])(\d+(?:,\d{3})*(?:\.\d+)?%|\d+(?:,\d{3}
 VERSION = re.compile(r"(?:PyTorch|Python|torch|torchvision|JupyterLab|ipywidgets|version|versions)\s*$", re.I)
 # A decimal that follows the name of a setting is a setting, not a result ("SGD at learning rate 0.5, then
 # 1.0"), unless a result's name stands between them ("SGD's loss fell to 0.61").
-SETTING = re.compile(r"\b(?:learning rates?|lr|rates?|momentum|beta|gamma|SGD|Adam|RMSprop)\b", re.I)
-RESULT = re.compile(r"\b(?:loss|losses|accuracy|accuracies|distance|probability|seconds?|minimum)\b", re.I)
+# The zh-CN twins name them in Chinese, where words are not separated by spaces.
+SETTING = re.compile(r"\b(?:learning rates?|lr|rates?|momentum|beta|gamma|SGD|Adam|RMSprop)\b|学习率|动量", re.I)
+RESULT = re.compile(r"\b(?:loss|losses|accuracy|accuracies|distance|probability|seconds?|minimum)\b"
+                    r"|损失|准确率|距离|概率|秒|最小值", re.I)
 
 
 def names_a_setting(before: str) -> bool:

@@ -1,0 +1,92 @@
+"""Build and keep in step the Simplified Chinese twins of the notebooks.
+
+A twin, ``notebooks/NN_topic.zh-CN.ipynb``, sits beside its English notebook (so that paths such as
+``../data`` stay the same). Its code cells are the English ones, byte for byte, except the first, which
+starts with the line that picks the language; its markdown cells are its own, one for each English one.
+
+    python scripts/zh_twins.py sync [notebooks/NN_topic.ipynb ...]        copy the English code into each twin
+    python scripts/zh_twins.py new notebooks/NN_topic.ipynb cells.json    make a twin from translated markdown
+
+``cells.json`` maps each markdown cell's index (as a string) to its Chinese text. After either, run
+``scripts/refresh_notebooks.py`` on the twins to save them executed. tests/test_zh_cn.py fails when a
+twin's code has drifted from its English notebook's.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+SUFFIX = ".zh-CN"
+LANGUAGE_LINE = 'from helpers import set_language; set_language("zh-CN")  # 简体中文\n'
+
+
+def english_notebooks() -> list[Path]:
+    return sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if not p.stem.endswith(SUFFIX))
+
+
+def twin_path(english: Path) -> Path:
+    return english.with_name(english.stem + SUFFIX + ".ipynb")
+
+
+def twin_code(english_sources: list[str]) -> list[str]:
+    """Return what the twin's code cells must hold, given the English notebook's."""
+    return [LANGUAGE_LINE + src if i == 0 else src for i, src in enumerate(english_sources)]
+
+
+def _code_sources(nb) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def _clean(cell) -> None:
+    if cell.cell_type == "code":
+        cell.outputs, cell.execution_count = [], None
+
+
+def new(english: Path, translations: dict[str, str]) -> Path:
+    nb = nbformat.read(english, as_version=4)
+    missing = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and str(i) not in translations]
+    if missing:
+        raise SystemExit(f"{english.name}: no translation for markdown cell(s) {missing}")
+    for i, cell in enumerate(nb.cells):
+        _clean(cell)
+        if cell.cell_type == "markdown":
+            cell.source = translations[str(i)].rstrip("\n")
+    for cell, src in zip([c for c in nb.cells if c.cell_type == "code"], twin_code(_code_sources(nb))):
+        cell.source = src
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, twin_path(english))
+    return twin_path(english)
+
+
+def sync(english: Path) -> bool:
+    """Copy the English code into the twin; return whether anything changed."""
+    en, zh = nbformat.read(english, as_version=4), nbformat.read(twin_path(english), as_version=4)
+    if [c.cell_type for c in en.cells] != [c.cell_type for c in zh.cells]:
+        raise SystemExit(f"{twin_path(english).name}: its cells no longer line up with {english.name}'s "
+                         "(a cell was added or removed): add or remove the same cell in the twin, translated, first.")
+    changed = False
+    for cell, src in zip([c for c in zh.cells if c.cell_type == "code"], twin_code(_code_sources(en))):
+        if cell.source != src:
+            cell.source, changed = src, True
+    if changed:
+        nbformat.write(zh, twin_path(english))
+    return changed
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["new"] and len(argv) == 3:
+        print("wrote", new(Path(argv[1]), json.loads(Path(argv[2]).read_text(encoding="utf-8"))).name)
+    elif argv[:1] == ["sync"]:
+        for english in [Path(a) for a in argv[1:]] or english_notebooks():
+            print(f"{twin_path(english).name}: {'updated' if sync(english) else 'in step'}")
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,194 @@
+"""The zh-CN edition: a twin for every notebook with the same code, Chinese prose built like the English,
+and helpers that print and draw in Chinese after set_language("zh-CN")."""
+
+import ast
+import re
+import string
+import sys
+import warnings
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+from test_notebooks import NOTEBOOKS, WITHOUT_OUTPUTS, code_cells, load, source, unbacked_figures
+
+import helpers
+from helpers import i18n
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+import zh_twins  # noqa: E402
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+TWINS = [zh_twins.twin_path(p) for p in NOTEBOOKS]
+
+
+@pytest.fixture
+def chinese():
+    helpers.set_language("zh-CN")
+    yield
+    helpers.set_language("en")
+
+
+def test_every_notebook_has_a_twin():
+    assert [p for p in TWINS if not p.exists()] == []
+
+
+@pytest.mark.parametrize("english", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_twin_has_the_same_code_but_for_the_language_line(english):
+    en, zh = load(english), load(zh_twins.twin_path(english))
+    assert [c["cell_type"] for c in zh["cells"]] == [c["cell_type"] for c in en["cells"]], \
+        "the twin's cells no longer line up with the English notebook's"
+    want = zh_twins.twin_code([source(c) for c in en["cells"] if c["cell_type"] == "code"])
+    got = [source(c) for c in zh["cells"] if c["cell_type"] == "code"]
+    drifted = [i for i, (a, b) in enumerate(zip(got, want)) if a != b]
+    assert not drifted, f"code cell(s) {drifted} differ from the English notebook's: run scripts/zh_twins.py sync"
+
+
+def test_the_code_check_can_fail():
+    sources = ["import torch\n", "print(1)\n"]
+    twin = zh_twins.twin_code(sources)
+    assert twin[0].startswith(zh_twins.LANGUAGE_LINE) and twin[1] == sources[1]
+    assert zh_twins.twin_code(["import torch\n", "print(2)\n"]) != twin
+
+
+@pytest.mark.parametrize("twin", TWINS, ids=lambda p: p.stem)
+def test_the_prose_is_chinese_and_built_like_the_english(twin):
+    cells = load(twin)["cells"]
+    markdown = [source(c) for c in cells if c["cell_type"] == "markdown"]
+    assert all(CJK.search(m) for m in markdown), "a markdown cell has no Chinese in it"
+    text = "\n".join(markdown)
+    for marker in ("**你将做什么：**", "**你将学到：**", "**你需要：**"):
+        assert marker in markdown[0]
+    assert "## 小结" in text and "## 练习" in text and "## 延伸阅读" in text
+    prompts = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and "**先预测：**" in source(c)]
+    assert prompts
+    for i in prompts:
+        assert source(cells[i]).rstrip().rpartition("**先预测：**")[2].count("\n\n") == 0
+        assert cells[i + 1]["cell_type"] == "code"
+    exercises = re.findall(r"\*\*练习 \d\.\*\*", text)
+    solutions = re.findall(r"<details><summary>查看参考答案</summary>(.*?)</details>", text, re.S)
+    assert len(exercises) >= 2 and len(solutions) == len(exercises)
+    reading = text.split("## 延伸阅读", 1)[1].split("\n## ", 1)[0]
+    assert len(re.findall(r"^- \[[^\]]+\]\(https://[^)\s]+\): \S", reading, re.M)) >= 2
+
+
+@pytest.mark.parametrize("twin", TWINS, ids=lambda p: p.stem)
+def test_the_twin_is_saved_like_its_english_notebook(twin):
+    nb = load(twin)
+    counts = [c["execution_count"] for c in code_cells(nb)]
+    if twin.stem.removesuffix(".zh-CN") in WITHOUT_OUTPUTS:
+        assert all(n is None for n in counts)
+        return
+    assert counts == list(range(1, len(counts) + 1)), "Restart Kernel and Run All, then save"
+    assert not [o for c in code_cells(nb) for o in c["outputs"] if o["output_type"] == "error"]
+    assert "widgets" not in nb["metadata"]
+    assert not unbacked_figures(nb), "the prose states figures that no output or setting shows"
+
+
+# --- helpers in Chinese ---------------------------------------------------------------------------------
+
+def _tr_keys() -> set[str]:
+    keys = set()
+    for path in (REPO / "helpers").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args \
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                keys.add(node.args[0].value)
+    return keys
+
+
+def _fields(template: str) -> list[tuple[str, str, str]]:
+    return sorted((name, spec, conv or "") for _, name, spec, conv in string.Formatter().parse(template) if name)
+
+
+def test_every_message_helpers_shows_has_a_translation_with_the_same_fields():
+    from helpers.i18n_zh import MESSAGES
+
+    keys = _tr_keys()
+    assert keys, "no tr() calls found"
+    assert sorted(keys - set(MESSAGES)) == []
+    for english, chinese in MESSAGES.items():
+        assert _fields(english) == _fields(chinese), english
+        assert CJK.search(chinese), english
+    from helpers.runs import runs_table  # the table's columns and statuses are translated by value
+    assert {"run", "lr", "best val acc", "seconds", "status", "optimizer", "momentum", "batch size", "seed",
+            "epochs"} <= set(MESSAGES)
+    assert runs_table([]) == []
+    assert {"new", "running", "finished", "stopped", "interrupted", "diverged", "failed"} <= set(MESSAGES)
+    from helpers import mistakes  # the checker's names and rules are translated by value too
+    assert set(mistakes.MISTAKES) <= set(MESSAGES) and set(dict.values(mistakes.RULES)) <= set(MESSAGES)
+
+
+def test_english_stays_the_default_and_a_wrong_language_is_refused():
+    assert helpers.language() == "en" and i18n.tr("Train") == "Train"
+    with pytest.raises(ValueError, match="zh-CN"):
+        helpers.set_language("zh")
+
+
+def test_messages_verdicts_and_errors_are_chinese(chinese, capsys, tmp_path, monkeypatch):
+    monkeypatch.delenv("CIFAR10_DIR", raising=False)
+    from helpers.exercises import check_epoch_mean
+    from helpers.training import Diverged, require_learning_rate
+
+    assert CJK.search(str(Diverged(float("nan"), 3, 10, 0.5, epoch=2)))
+    with pytest.raises(ValueError) as caught:
+        require_learning_rate(-1.0)
+    assert CJK.search(str(caught.value))
+    from helpers.cifar import load_cifar10
+    from helpers.data import how_to_get_the_data
+
+    assert "获取 FashionMNIST" in how_to_get_the_data(tmp_path)
+    with pytest.raises(helpers.DataError) as caught:
+        load_cifar10(tmp_path, download=False)
+    assert "获取 CIFAR-10" in str(caught.value) and "里没有 CIFAR-10" in str(caught.value)
+
+    def unwritten(batch_means, batch_sizes):
+        ...
+
+    check_epoch_mean(unwritten)
+    assert capsys.readouterr().out.startswith("尚未作答")
+    check_epoch_mean(lambda means, sizes: sum(means) / len(means))
+    assert capsys.readouterr().out.startswith("还不对。提示：")
+
+
+def test_the_panel_speaks_chinese(chinese, fashion):
+    from helpers.panel import TrainingPanel
+
+    small = helpers.InMemoryDataset(fashion.train.images[:256], fashion.train.targets[:256])
+    panel = TrainingPanel(small, small)
+    assert panel.train_button.description == "训练" and panel.lr.description == "学习率"
+    assert CJK.search(panel.status.value)
+
+
+def test_plots_draw_chinese_without_missing_glyphs(chinese):
+    assert i18n.cjk_font() is not None, "no CJK font installed: sudo apt-get install fonts-noto-cjk"
+    h = helpers.History(epoch=[1, 2], train_loss=[1.0, 0.8], train_acc=[0.6, 0.7], val_loss=[0.9, 0.85],
+                        val_acc=[0.65, 0.7])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)" for each box it draws
+        fig = helpers.plot_history(h, title="中文标题：训练与验证")
+        fig.canvas.draw()
+    assert fig.axes[0].get_title() == "损失（越低越好）"
+    plt.close(fig)
+
+
+def test_the_glyph_check_can_fail():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    fig.suptitle("中文", fontfamily="DejaVu Sans")  # a font without Chinese glyphs
+    with pytest.warns(UserWarning, match="missing from font"):
+        fig.canvas.draw()
+
+
+def test_the_chinese_readme_maps_every_twin_and_keeps_the_glossary():
+    readme = (REPO / "README.zh-CN.md").read_text(encoding="utf-8")
+    for twin in TWINS:
+        assert f"`{twin.name}`" in readme, f"README.zh-CN.md does not list {twin.name}"
+    assert "jupyterlab-language-pack-zh-CN" in readme and "fonts-noto-cjk" in readme
+    glossary = readme.split("## 术语表", 1)[1]
+    for term in ("学习率", "超参数", "损失函数", "优化器", "动量", "过拟合", "验证集"):
+        assert term in glossary
