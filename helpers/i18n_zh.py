@@ -152,7 +152,7 @@ MESSAGES = {
     "CIFAR-10 is not in {folder}/{extra}.": "{folder}/ 里没有 CIFAR-10{extra}。",
     " nor in {env}={value}": "，{env}={value} 里也没有",
     # --- the mistakes checker ------------------------------------------------------------------------
-    "{mistake}: {evidence} Fix: {fix}": "{mistake}：{evidence} 修正：{fix}",
+    "{mistake}: {evidence} Fix: {fix}": "{mistake}：{evidence}修复：{fix}",
     "No known mistake shows in this history.": "这份训练记录中看不出任何已知的错误。",
     "accuracy above 100%": "准确率超过 100%",
     "tested on the training set": "在训练集上测试",
@@ -176,18 +176,18 @@ MESSAGES = {
         "某一轮训练准确率达到 50% 或以上，而评估准确率不超过 20%",
     "the run learned (training accuracy 40% or more), then in its last epoch the training loss stood a fifth "
     "above its lowest and the training accuracy 2 points below its best":
-        "训练先学到了东西（训练准确率达到 40% 或以上），然后在最后一轮，训练损失比最低值高出五分之一，"
-        "训练准确率比最高值低 2 个百分点",
+        "训练先学到了东西（训练准确率达到 40% 或以上），然后在最后一轮，训练损失比最低值高出五分之一以上，"
+        "训练准确率比最高值低 2 个百分点以上",
     "an epoch where the training loss rose by a tenth, and by 0.1 or more, while the training accuracy rose by "
     "half a point or more (unless the rule above fired)":
-        "某一轮训练损失上升了十分之一且至少 0.1，而训练准确率同时上升了至少半个百分点（上一条规则已触发时除外）",
+        "某一轮训练损失上升超过十分之一且超过 0.1，而训练准确率同时上升超过半个百分点（上一条规则已触发时除外）",
     "an accuracy that is not a whole number of images out of its set's size (needs train_size or eval_size)":
         "准确率乘以数据集大小不是整数张图像（需要 train_size 或 eval_size）",
     "the model still in training mode after its evaluation, with dropout or batch norm (needs the model as the "
     "last evaluation left it)":
         "评估之后模型仍处于训练模式，且含有 dropout 或批归一化（需要传入最后一次评估后原样的模型）",
     "an accuracy of {acc:.1f}% counts more matches than there are images.":
-        "准确率 {acc:.1f}% 数出的匹配次数比图像还多。",
+        "准确率 {acc:.1f}% 意味着数出的“正确”次数比图像总数还多。",
     "compare predicted classes with class indices: pred.argmax(1) == y with y of shape [batch]; for "
     "one-hot targets use y.argmax(1), and divide by the number of images.":
         "用预测的类别与类别索引比较：pred.argmax(1) == y，其中 y 的形状为 [batch]；独热目标先用 y.argmax(1) 转换，"
