@@ -5,6 +5,7 @@ from .data import CLASSES, DataError, InMemoryDataset, load_fashion_mnist, make_
 from .i18n import language, set_language
 from .models import NeuralNetwork, count_parameters
 from .plotting import plot_history, plot_images, plot_seeds
+from .progress import show_progress
 from .training import Diverged, History, LoopResult, fit, get_device, set_seed, test_loop, train_loop
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "plot_images",
     "save_checkpoint",
     "set_language",
+    "show_progress",
     "set_seed",
     "split_train_val",
     "test_loop",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import sys
 from collections.abc import Callable
 
 import torch
@@ -28,9 +29,34 @@ class Verdict:
         pass
 
 
+# Every verdict a check gives in this kernel, in order, as (check's name, "passes" | "not yet" | "not attempted"):
+# ``python -m helpers progress`` re-runs a notebook's cells and reads them from here.
+_verdicts: list[tuple[str, str]] = []
+
+
+def verdicts() -> list[tuple[str, str]]:
+    """The checks run so far in this kernel and what each said, oldest first."""
+    return list(_verdicts)
+
+
+def _record(status: str) -> None:
+    frame = sys._getframe(1)
+    while frame is not None and not frame.f_code.co_name.startswith("check_"):
+        frame = frame.f_back
+    if frame is not None:
+        _verdicts.append((frame.f_code.co_name, status))
+
+
 def _report(ok: bool, praise: str, hint: str) -> Verdict:
     print((tr("Correct! ") + praise) if ok else (tr("Not yet. Hint: ") + hint))
+    _record("passes" if ok else "not yet")
     return Verdict(ok)
+
+
+def _not_attempted(todo: str) -> Verdict:
+    print(tr("Not attempted yet: {todo}, then run this cell again.", todo=tr(todo)))
+    _record("not attempted")
+    return Verdict(False)
 
 
 def _empty_function():
@@ -53,7 +79,7 @@ def _nothing_yet(*answers, todo: str = "replace the None (or ...) above with you
     Nothing more is said: the hint waits until there is an attempt to comment on.
     """
     if any(_unwritten(a) for a in answers):
-        print(tr("Not attempted yet: {todo}, then run this cell again.", todo=tr(todo)))
+        _not_attempted(todo)
         return True
     return False
 
@@ -351,8 +377,7 @@ def check_diagnosis(answers: dict) -> Verdict:
 def check_fast_run(panel, target: float = 0.86, max_epochs: int = 5) -> Verdict:
     """Check that one of the panel's runs reached ``target`` validation accuracy within ``max_epochs`` epochs."""
     if not panel.runs:
-        print(tr("Not attempted yet: {todo}, then run this cell again.", todo=tr("train a run in the panel above")))
-        return Verdict(False)
+        return _not_attempted("train a run in the panel above")
     hits = [r for r in panel.runs if any(a >= target for a in r.history.val_acc[:max_epochs])]
     best = max((a for r in panel.runs for a in r.history.val_acc[:max_epochs]), default=None)
     return _report(
@@ -369,9 +394,7 @@ def check_learning_rate_limit(panel, fails_below: float = 0.20, learns: float = 
     """Check for a plain-SGD run that failed (diverged, or best validation accuracy below ``fails_below``)
     and one at a 10x smaller rate that learned (best validation accuracy at least ``learns``)."""
     if not panel.runs:
-        print(tr("Not attempted yet: {todo}, then run this cell again.",
-                 todo=tr("train plain SGD in the panel above until it fails")))
-        return Verdict(False)
+        return _not_attempted("train plain SGD in the panel above until it fails")
     sgd = [r for r in panel.runs if r.settings.optimizer == "SGD"]
     failed = [r for r in sgd if r.history.status == "diverged" or (len(r.history) and r.history.best_val_acc < fails_below)]
     learned = [r for r in sgd if len(r.history) and r.history.best_val_acc >= learns]

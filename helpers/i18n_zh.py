@@ -246,6 +246,19 @@ MESSAGES = {
     "Not attempted yet: {todo}, then run this cell again.": "尚未作答：{todo}，然后再运行这个单元格。",
     "write the function above": "写好上面的函数",
     "replace the None (or ...) above with your answer": "把上面的 None（或 ...）换成你的答案",
+    # --- progress ------------------------------------------------------------------------------------
+    "passes": "通过",
+    "not yet": "还不对",
+    "not attempted": "尚未作答",
+    "error": "出错",
+    "not run": "未运行",
+    "no exercises": "没有练习",
+    "{passed} of {total} pass ({seconds:.0f} s)": "{total} 道中通过 {passed} 道（{seconds:.0f} 秒）",
+    "In all: {passed} of {total} exercises pass.": "合计：{total} 道练习中通过 {passed} 道。",
+    "No notebooks (NN_topic.ipynb) in {folder}: run this from the course folder or its notebooks folder, "
+    "or name the notebooks.": "{folder} 中没有笔记本（NN_topic.ipynb）：请在课程文件夹或其 notebooks 文件夹中运行，"
+    "或直接给出笔记本的路径。",
+    "No such notebook: {path}": "没有这个笔记本：{path}",
 }
 
 from .i18n_zh_exercises import EXERCISES  # noqa: E402  (the exercises' verdicts and hints)
