@@ -1,6 +1,8 @@
 # make lab        set everything up, then open the series in JupyterLab
 # make test       set everything up, then run every test (unit tests, every notebook twice, the browser test)
 # make test-fast  the unit tests alone, in well under a minute
+# make slides     reveal.js decks of the core notebooks in slides/ (see INSTRUCTORS.md)
+# make offline-kit  a folder with the wheels, the data and the notebooks for a room without internet
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -15,12 +17,12 @@ LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --nbval-sanitize-with tests/nbval_sanitize.cfg -p tests.nbval_skip
 SECOND_NUMERIC_PATH := MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1
 
-.PHONY: lab test test-fast setup data browser fonts lint benchmark clean
+.PHONY: lab test test-fast setup data browser fonts lint benchmark clean slides offline-kit workshop
 
 lab: setup data fonts
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
-test: setup data browser fonts lint
+test: setup data browser fonts workshop lint
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -v
 	@echo "--- the notebooks again, on the second numeric path: $(SECOND_NUMERIC_PATH)"
 	$(SECOND_NUMERIC_PATH) $(BIN)/python -m pytest notebooks $(NBVAL) -v
@@ -49,11 +51,21 @@ browser:
 fonts:
 	bash scripts/system-packages.sh fonts
 
+# jupyterlab-rise: present a notebook as live slides in JupyterLab (an optional extra, helpers[workshop]).
+workshop: setup
+	$(BIN)/python -m pip install --quiet -e ".[workshop]"
+
+slides: workshop
+	$(BIN)/python scripts/slides.py build
+
+offline-kit: setup data slides
+	$(BIN)/python scripts/offline_kit.py offline-kit
+
 lint: setup
-	$(BIN)/ruff check helpers tests benchmarks notebooks
+	$(BIN)/ruff check helpers tests benchmarks notebooks scripts
 
 benchmark: setup data
 	$(BIN)/python benchmarks/epoch_time.py
 
 clean:
-	rm -rf $(VENV) test-output
+	rm -rf $(VENV) test-output slides offline-kit
