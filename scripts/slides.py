@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tarfile
 import textwrap
+import unicodedata
 from pathlib import Path
 
 import nbformat
@@ -32,16 +33,22 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 SLIDES = REPO / "slides"
 ASSETS = SLIDES / "_assets"
+TEMPLATE = Path(__file__).with_name("slides.html.j2")
 
 # The decks a workshop presents: the six core notebooks, in English and in Chinese.
 CORE = ["01_data", "02_model", "03_loss", "04_optimizer", "05_full_loop", "06_plotting"]
 
-# A screen of text: a projector at 1280x720 shows about 30 lines of code at a readable size, of up to
-# 90 characters. An image takes its height in lines of 22 pixels.
-SCREEN_LINES = 30
+# A screen of text: 38 lines (the gaps between cells and outputs counted as lines) of 20 pixels, of up to 90 characters (a Chinese
+# character is two wide). An image takes its height in pixels, in lines of 20.
+SCREEN_LINES = 38
 LINE_CHARS = 90
-LINE_PIXELS = 22
+LINE_PIXELS = 20
 MAX_SLIDES = 25
+# reveal.js lays a slide out at this size and scales it to the screen; nbconvert's notebook styles take up to
+# about 25 pixels a line, so 960 pixels hold the 38 lines (the browser test measures every slide of a deck).
+DESIGN_WIDTH, DESIGN_HEIGHT = 1600, 960
+# A code cell tagged so shows only its output on a slide: for plotting code longer than the figure is worth.
+OUTPUT_ONLY = "slides-output-only"
 
 NPM_PACKAGES = {"reveal.js": "4.0.2", "mathjax": "2.7.7", "requirejs": "2.1.22", "jquery": "2.2.4"}
 
@@ -53,8 +60,12 @@ def core_notebooks(edition: str = "") -> list[Path]:
 
 # --- how tall a cell is on a slide ----------------------------------------------------------------------------
 
+def _width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line)
+
+
 def _text_lines(text: str) -> int:
-    return sum(max(1, -(-len(line) // LINE_CHARS)) for line in text.splitlines())
+    return sum(max(1, -(-_width(line) // LINE_CHARS)) for line in text.splitlines())
 
 
 def _png_height(data: str) -> int:
@@ -63,7 +74,7 @@ def _png_height(data: str) -> int:
 
 
 def _markdown_lines(source: str) -> int:
-    """Rendered lines: a blank line is a paragraph gap, not a line of text; a <details> block shows one line."""
+    """Rendered lines: a paragraph's gap is half a line; a <details> block shows one line."""
     shown, folded = [], False
     for line in source.splitlines():
         if "<details>" in line:
@@ -75,15 +86,20 @@ def _markdown_lines(source: str) -> int:
             continue
         if line.strip():
             shown.append(line)
-    return _text_lines("\n".join(shown))
+        elif shown and shown[-1]:
+            shown.append("")  # a paragraph's gap: half a line
+    gaps = shown.count("")
+    return _text_lines("\n".join(s for s in shown if s)) + (gaps + 1) // 2
 
 
 def cell_lines(cell: dict) -> int:
+    """How many lines a cell takes on a slide, with a line for the gap around it and around each output."""
     source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
     if cell["cell_type"] == "markdown":
-        return _markdown_lines(source)
-    lines = _text_lines(source)
+        return 1 + _markdown_lines(source)
+    lines = 1 + (0 if OUTPUT_ONLY in cell.get("metadata", {}).get("tags", []) else _text_lines(source))
     for out in cell.get("outputs", []):
+        lines += 1
         data = out.get("data", {})
         if out["output_type"] == "stream":
             lines += _text_lines("".join(out["text"]))
@@ -129,12 +145,12 @@ def assign(nb: dict) -> None:
         previous = nb["cells"][i - 1] if i else None
         if i == 0 or (cell["cell_type"] == "markdown" and source.lstrip().startswith("## ")):
             kind = "slide"
-        elif cell["cell_type"] == "markdown" and ("**Predict:**" in source or "**先预测：**" in source):
+        elif cell["cell_type"] == "markdown" and ("**Predict first:**" in source or "**先预测：**" in source):
             kind = "subslide"
         elif height + lines > SCREEN_LINES:
             kind = "subslide"
         elif previous is not None and previous["cell_type"] == "markdown" and (
-                "**Predict:**" in "".join(previous["source"]) or "**先预测：**" in "".join(previous["source"])):
+                "**Predict first:**" in "".join(previous["source"]) or "**先预测：**" in "".join(previous["source"])):
             kind = "fragment"
         else:
             kind = "-"
@@ -168,16 +184,22 @@ def fetch_assets() -> Path:
 
 def build(notebooks: list[Path], online: bool = False, out: Path = SLIDES) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    options = ["--SlidesExporter.reveal_scroll=True", "--SlidesExporter.reveal_transition=none"]
+    options = ["--SlidesExporter.reveal_transition=none",
+               "--SlidesExporter.reveal_theme=white",  # its fonts come with reveal.js: nothing to fetch in the room
+               # a slide 960 pixels high, shown scaled to the screen: room for SCREEN_LINES lines
+               f"--SlidesExporter.reveal_width={DESIGN_WIDTH}", f"--SlidesExporter.reveal_height={DESIGN_HEIGHT}",
+               f"--TagRemovePreprocessor.remove_input_tags={OUTPUT_ONLY}",
+               "--TagRemovePreprocessor.enabled=True"]
     if not online:
         assets = fetch_assets()
-        if out != SLIDES:
-            shutil.copytree(assets, out / "_assets", dirs_exist_ok=True)
+        if out.resolve() != SLIDES.resolve() and not (out / "_assets").exists():
+            (out / "_assets").symlink_to(assets.resolve(), target_is_directory=True)
         options += [
             "--SlidesExporter.reveal_url_prefix=_assets/reveal.js",
             "--SlidesExporter.mathjax_url=_assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
             "--SlidesExporter.require_js_url=_assets/requirejs/require.js",
             "--SlidesExporter.jquery_url=_assets/jquery/dist/jquery.min.js",
+            f"--template-file={TEMPLATE}",
         ]
     built = []
     for notebook in notebooks:

@@ -1,0 +1,97 @@
+"""Workshop decks from the notebooks themselves: each core notebook's slide metadata gives a reveal.js deck
+with a title slide, at most about 25 slides, none taller than a screen, speaker notes, and nothing fetched
+from the internet. (The browser test opens one deck in Chromium and measures every slide as drawn.)"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+
+import slides  # noqa: E402
+
+DECKS = slides.core_notebooks() + slides.core_notebooks("zh-CN")
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("slides")
+    return {path: html.read_text(encoding="utf-8") for path, html in zip(DECKS, slides.build(DECKS, out=out))}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", DECKS, ids=lambda p: p.stem)
+def test_each_deck_has_a_title_slide_fits_the_screen_and_carries_the_notes(notebook, built):
+    nb = load(notebook)
+    deck = slides.deck(nb)
+    html = built[notebook]
+    title = nb["cells"][deck[0]["first"]]
+    assert deck[0]["kind"] == "slide" and title["cell_type"] == "markdown" and "".join(title["source"]).startswith("# ")
+    assert 5 <= len(deck) <= slides.MAX_SLIDES
+    tallest = max(deck, key=lambda s: s["lines"])
+    assert tallest["lines"] <= slides.SCREEN_LINES, f"the slide at cell {tallest['first']} is {tallest['lines']} lines"
+    # nbconvert made the slides the metadata says: one <section> per slide, inside one per horizontal slide
+    assert len(re.findall(r"<section\b", html)) == len(deck) + sum(s["kind"] == "slide" for s in deck)
+    notes = [c for c in nb["cells"] if slides.slide_type(c) == "notes"]
+    assert len(notes) >= 5 and len(re.findall(r'<aside class="notes">', html)) == len(notes)
+    assert all(c["metadata"]["jupyter"]["source_hidden"] for c in notes), "notes stay folded for learners"
+    external = re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="(https?://[^"]+)"', html)
+    assert external == [], "a deck must open in a room without internet"
+    assert "_assets/reveal.js/dist/reveal.js" in html
+
+
+@pytest.mark.parametrize("english", slides.core_notebooks(), ids=lambda p: p.stem)
+def test_the_chinese_deck_has_the_english_slides(english):
+    twin = english.with_name(english.stem + ".zh-CN.ipynb")
+    types = [[slides.slide_type(c) for c in load(p)["cells"]] for p in (english, twin)]
+    assert types[0] == types[1]
+    notes = [c for c in load(twin)["cells"] if slides.slide_type(c) == "notes"]
+    assert all("".join(c["source"]).startswith("**讲者备注：**") for c in notes)
+
+
+@pytest.mark.parametrize("english", slides.core_notebooks(), ids=lambda p: p.stem)
+def test_notes_speak_to_the_instructor_and_prompts_are_answered_on_a_click(english):
+    nb = load(english)
+    for i, cell in enumerate(nb["cells"]):
+        source = "".join(cell["source"])
+        if slides.slide_type(cell) == "notes":
+            assert source.startswith("**Notes.**") and len(source.splitlines()) <= 6
+        if cell["cell_type"] == "markdown" and "**Predict first:**" in source:
+            assert slides.slide_type(cell) in ("slide", "subslide"), f"cell {i}: a prediction starts its own slide"
+            assert slides.slide_type(nb["cells"][i + 1]) in ("fragment", "subslide"), f"cell {i + 1}: the answer waits"
+
+
+def _synthetic(*cells) -> dict:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = list(cells)
+    return json.loads(nbformat.writes(nb))
+
+
+def test_the_line_count_sees_a_slide_too_tall_and_assign_splits_it():
+    code = "\n".join(f"x{i} = {i}" for i in range(60))
+    nb = _synthetic(nbformat.v4.new_markdown_cell("# Title"), nbformat.v4.new_code_cell(code))
+    assert max(s["lines"] for s in slides.deck(nb)) > slides.SCREEN_LINES  # everything on one slide: too tall
+    short = "\n".join(f"y{i} = {i}" for i in range(15))
+    nb = _synthetic(nbformat.v4.new_markdown_cell("# Title\n\nIntro."),
+                    *[nbformat.v4.new_code_cell(short) for _ in range(4)],
+                    nbformat.v4.new_markdown_cell("## Next\n\n**Predict first:** what?"),
+                    nbformat.v4.new_code_cell("print(1)"))
+    slides.assign(nb)
+    kinds = [slides.slide_type(c) for c in nb["cells"]]
+    assert kinds == ["slide", "-", "-", "subslide", "-", "slide", "fragment"]  # 4 + 16 + 16 lines, then a new one
+    assert all(s["lines"] <= slides.SCREEN_LINES for s in slides.deck(nb))
+
+
+def test_a_wide_chinese_line_counts_double():
+    assert slides._text_lines("字" * 60) == 2 and slides._text_lines("a" * 60) == 1
