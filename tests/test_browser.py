@@ -7,7 +7,9 @@ Under CI=true a missing Chromium fails the test; elsewhere it skips with the com
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -58,6 +60,7 @@ def lab(tmp_path_factory):
     (root / "notebooks").mkdir()
     shutil.copy(REPO / "notebooks" / "07_playground.ipynb", root / "notebooks")
     shutil.copy(REPO / "notebooks" / "07_playground.zh-CN.ipynb", root / "notebooks")
+    shutil.copy(REPO / "notebooks" / "01_data.ipynb", root / "notebooks")
     (root / "data").symlink_to(REPO / "data")
     # Settings for this server only: render every cell (no windowing), and no news prompt.
     settings = root / "settings" / "@jupyterlab"
@@ -97,6 +100,18 @@ def lab(tmp_path_factory):
     log.close()
 
 
+def _open_and_run_all(page, base: str, token: str, name: str) -> None:
+    """Open a notebook in JupyterLab, wait for its kernel, then Run > Run All Cells."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/lab/tree/notebooks/{name}?token={token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    # the kernel must be connected before Run All, or the cells are queued to nowhere
+    expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible(timeout=90_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
 def test_doctor_asks_the_running_jupyterlab_whether_it_loads_the_widgets(lab):
     from helpers.doctor import WIDGET_EXTENSION, _server_extensions
 
@@ -114,14 +129,7 @@ def test_playground_trains_from_the_browser(lab):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            page.goto(f"{base}/lab/tree/notebooks/07_playground.ipynb?token={token}")
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-            # the kernel must be connected before Run All, or the cells are queued to nowhere
-            expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible(timeout=90_000)
-
-            # Run > Run All Cells
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            _open_and_run_all(page, base, token, "07_playground.ipynb")
 
             panel = page.locator(".training-panel").first
             expect(panel).to_be_visible(timeout=60_000)
@@ -184,11 +192,7 @@ def test_the_zh_cn_playground_shows_its_panel_in_chinese(lab):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            page.goto(f"{base}/lab/tree/notebooks/07_playground.zh-CN.ipynb?token={token}")
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-            expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible(timeout=90_000)
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            _open_and_run_all(page, base, token, "07_playground.zh-CN.ipynb")
 
             panel = page.locator(".training-panel").first
             expect(panel).to_be_visible(timeout=90_000)
@@ -204,5 +208,72 @@ def test_the_zh_cn_playground_shows_its_panel_in_chinese(lab):
         except Exception:
             page.screenshot(path=str(OUTPUT / "browser-07_playground-zh-CN-failure.png"), full_page=True)
             raise
+        finally:
+            browser.close()
+
+
+# --- a workshop deck ------------------------------------------------------------------------------------
+
+SLIDE_HEIGHTS = """() => {
+  const reveal = require("_assets/reveal.js/dist/reveal.js");
+  return reveal.getSlides().map(s => { const i = reveal.getIndices(s); reveal.slide(i.h, i.v);
+                                       return reveal.getCurrentSlide().scrollHeight; });
+}"""
+
+
+def test_a_deck_opens_offline_with_its_maths_and_every_slide_fits(tmp_path):
+    """03_loss's deck, opened from disk with the network refused: reveal.js and MathJax load from the deck's
+    own folder, every slide as drawn fits reveal's 960-pixel-high page, and the screenshots show it."""
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    import slides
+
+    notebook = REPO / "notebooks" / "03_loss.ipynb"
+    deck = slides.build([notebook], out=tmp_path)[0]
+    expected = len(slides.deck(json.loads(notebook.read_text(encoding="utf-8"))))
+    OUTPUT.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        remote, failed = [], []
+        page.route(re.compile(r"^https?://"), lambda route: (remote.append(route.request.url), route.abort()))
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        try:
+            page.goto(deck.as_uri())
+            page.wait_for_selector(".reveal.ready", timeout=30_000)
+            assert page.evaluate('require("_assets/reveal.js/dist/reveal.js").getTotalSlides()') == expected
+            page.screenshot(path=str(OUTPUT / "slides-03_loss-title.png"))
+            heights = page.evaluate(SLIDE_HEIGHTS)
+            assert len(heights) == expected and max(heights) <= slides.DESIGN_HEIGHT, heights
+            # the slide with the first formula: MathJax typesets it from the deck's own copy
+            page.evaluate('require("_assets/reveal.js/dist/reveal.js").slide(1, 0)')
+            page.wait_for_selector(".reveal .present .MathJax_CHTML", timeout=30_000)
+            page.screenshot(path=str(OUTPUT / "slides-03_loss-maths.png"))
+            assert remote == [] and failed == [], remote + failed
+        finally:
+            browser.close()
+
+
+def test_jupyterlab_presents_a_notebook_live_as_slides(lab):
+    """jupyterlab-rise (make workshop) shows 01_data as the same slides, in JupyterLab, with a live kernel."""
+    from playwright.sync_api import expect, sync_playwright
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    import slides
+
+    base, token = lab
+    expected = len(slides.deck(json.loads((REPO / "notebooks" / "01_data.ipynb").read_text(encoding="utf-8"))))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        try:
+            page.goto(f"{base}/rise/notebooks/01_data.ipynb?token={token}")
+            page.wait_for_selector(".reveal .slides section", timeout=90_000)
+            expect(page.locator(".reveal .slides section.present").first).to_contain_text("01", timeout=30_000)
+            page.wait_for_timeout(1000)
+            page.screenshot(path=str(OUTPUT / "rise-01_data.png"))
+            assert page.locator(".reveal .slides > section > section").count() == expected
         finally:
             browser.close()
