@@ -54,6 +54,7 @@ fonts:
 # jupyterlab-rise: present a notebook as live slides in JupyterLab (an optional extra, helpers[workshop]).
 workshop: setup
 	$(BIN)/python -m pip install --quiet -e ".[workshop]"
+	bash scripts/system-packages.sh npm
 
 slides: workshop
 	$(BIN)/python scripts/slides.py build

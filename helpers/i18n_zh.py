@@ -252,6 +252,7 @@ MESSAGES = {
     "not attempted": "尚未作答",
     "error": "出错",
     "not run": "未运行",
+    "only where the panel trained": "只能在训练过面板的那个内核里检查",
     "no exercises": "没有练习",
     "{passed} of {total} pass ({seconds:.0f} s)": "{total} 道中通过 {passed} 道（{seconds:.0f} 秒）",
     "In all: {passed} of {total} exercises pass.": "合计：{total} 道练习中通过 {passed} 道。",

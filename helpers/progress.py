@@ -3,6 +3,7 @@
 ``python -m helpers progress`` (or ``show_progress()`` in a notebook) runs every notebook's cells in a fresh
 kernel, the learner's own answers included, stopping after the last cell that calls a ``check_...``
 function, and lists what each check said: passes, not yet, not attempted, or an error in that cell.
+``python -m helpers progress 01 02 03`` checks those notebooks only.
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ from .i18n import language, tr
 
 CHECK_CALL = re.compile(r"^[^#\n]*?\b(check_\w+)\(", re.M)
 _MARK = "__helpers_progress__"
-STATUSES = ("passes", "not yet", "not attempted", "error", "not run")
+STATUSES = ("passes", "not yet", "not attempted", "error", "not run", "only where the panel trained")
+# A cell tagged so is not re-run: one the exercises do not need and that costs minutes (14's download and training).
+SKIP_TAG = "progress-skip"
+# These judge the runs a learner made with the panel's buttons, which a fresh kernel has not seen: only the
+# learner's own kernel can pass them, so in a re-run they are reported as such rather than as not attempted.
+PANEL_CHECKS = ("check_fast_run", "check_learning_rate_limit")
 
 
 @dataclass
@@ -27,6 +33,13 @@ class Exercise:
     check: str
     status: str
     cell: int
+
+
+class Report(list):
+    """The notebooks' progress, a list of NotebookProgress; shows nothing in a notebook, where it was printed."""
+
+    def _ipython_display_(self) -> None:
+        pass
 
 
 @dataclass
@@ -65,6 +78,9 @@ def check_notebook(path: Path, timeout: int = 900, kernel_name: str = "python3")
     if not calls:
         return result
     last = max(i for i, _ in calls)
+    for cell in nb.cells:
+        if SKIP_TAG in cell.metadata.get("tags", []):
+            cell.source = ""
     nb.cells = nb.cells[: last + 1] + [nbformat.v4.new_code_cell(
         f"import json as _json, helpers.exercises as _exercises\nprint({_MARK!r} + _json.dumps(_exercises.verdicts()))")]
     started = time.perf_counter()
@@ -85,8 +101,15 @@ def check_notebook(path: Path, timeout: int = 900, kernel_name: str = "python3")
             verdicts.remove((name, status))
         else:
             status = "not run"
+        if name in PANEL_CHECKS and status != "passes":
+            status = "only where the panel trained"
         result.exercises.append(Exercise(name, status, index))
     return result
+
+
+def _default_folder() -> Path:
+    """The current folder if it holds the notebooks, else its notebooks folder."""
+    return next((p for p in (Path.cwd(), Path.cwd() / "notebooks") if any(p.glob("[0-9][0-9]_*.ipynb"))), Path.cwd())
 
 
 def _line(text: str, width: int) -> str:
@@ -94,19 +117,18 @@ def _line(text: str, width: int) -> str:
 
 
 def show_progress(notebooks: list[Path] | None = None, folder: Path | str | None = None,
-                  out=print) -> list[NotebookProgress]:
+                  out=print) -> Report:
     """Re-run each notebook up to its last check and print, per notebook, which exercises pass.
 
     By default the notebooks are those of the current language (``set_language``) in ``folder``: the
     notebooks folder next to this one or below the current directory."""
     if notebooks is None:
-        here = Path(folder) if folder is not None else next(
-            (p for p in (Path.cwd(), Path.cwd() / "notebooks") if any(p.glob("[0-9][0-9]_*.ipynb"))), Path.cwd())
+        here = Path(folder) if folder is not None else _default_folder()
         notebooks = notebooks_in(here, language())
     if not notebooks:
         raise FileNotFoundError(tr("No notebooks (NN_topic.ipynb) in {folder}: run this from the course folder "
                                    "or its notebooks folder, or name the notebooks.", folder=Path(folder or Path.cwd())))
-    results = []
+    results = Report()
     for path in notebooks:
         if not Path(path).exists():
             raise FileNotFoundError(tr("No such notebook: {path}", path=path))
@@ -127,7 +149,7 @@ def show_progress(notebooks: list[Path] | None = None, folder: Path | str | None
 
 
 def main(argv: list[str]) -> int:
-    """``python -m helpers progress [--zh-CN] [notebook or folder ...]``"""
+    """``python -m helpers progress [--zh-CN] [NN ... | notebook ... | folder]``"""
     from .i18n import set_language
 
     if "--zh-CN" in argv:
@@ -136,6 +158,15 @@ def main(argv: list[str]) -> int:
     if any(a.startswith("-") for a in argv):
         print(main.__doc__.strip("`"), file=sys.stderr)
         return 2
+    numbers = [a for a in argv if re.fullmatch(r"\d\d", a)]
+    if numbers:  # python -m helpers progress 01 02 03: those notebooks of the folder here
+        here = _default_folder()
+        chosen = [p for p in notebooks_in(here, language()) if p.name[:2] in numbers]
+        argv = [a for a in argv if a not in numbers] + [str(p) for p in chosen]
+        if not chosen:
+            print(tr("No notebooks (NN_topic.ipynb) in {folder}: run this from the course folder "
+                     "or its notebooks folder, or name the notebooks.", folder=here), file=sys.stderr)
+            return 1
     paths = [Path(a) for a in argv]
     folders = [p for p in paths if p.is_dir()]
     try:

@@ -3,8 +3,9 @@
 #   dataset  FashionMNIST's four files (dataset-fashion-mnist)
 #   browser  Chromium, for the browser test (chromium)
 #   fonts    a font with Chinese characters, for the zh-CN edition's plots (fonts-noto-cjk)
+#   npm      npm, which fetches reveal.js and MathJax once for the workshop slides (npm)
 set -euo pipefail
-what=${1:?usage: system-packages.sh dataset|browser|fonts}
+what=${1:?usage: system-packages.sh dataset|browser|fonts|npm}
 case "$what" in
   dataset)
     [ -d /usr/share/datasets/fashion-mnist ] && exit 0
@@ -16,7 +17,10 @@ case "$what" in
   fonts)
     fc-list 2>/dev/null | grep -qi "CJK\|Han Sans\|WenQuanYi" && exit 0
     pkg=fonts-noto-cjk ;;
-  *) echo "unknown part: $what (dataset, browser or fonts)" >&2; exit 2 ;;
+  npm)
+    command -v npm >/dev/null 2>&1 && exit 0
+    pkg=npm ;;
+  *) echo "unknown part: $what (dataset, browser, fonts or npm)" >&2; exit 2 ;;
 esac
 
 if command -v apt-get >/dev/null 2>&1; then
@@ -32,6 +36,9 @@ if command -v apt-get >/dev/null 2>&1; then
 fi
 if [ "$what" = dataset ]; then
   echo "Note: $pkg not installed (no apt, or no root); the data will be downloaded by torchvision instead."
+elif [ "$what" = npm ]; then
+  echo "Note: npm is not installed, so the slides cannot fetch reveal.js (python scripts/slides.py build --online"
+  echo "      makes decks that load it from the internet). On Debian/Ubuntu: sudo apt-get install npm."
 elif [ "$what" = fonts ]; then
   echo "Note: no font with Chinese characters installed; the zh-CN edition's plots show boxes for them."
   echo "      On Debian/Ubuntu: sudo apt-get install fonts-noto-cjk (macOS and Windows have one already)."

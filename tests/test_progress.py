@@ -39,7 +39,8 @@ def test_the_saved_notebook_has_every_exercise_unattempted_and_a_learners_answer
     assert [name for _, name in calls] == ["check_cross_entropy", "check_accuracy"]
     (first, _), (second, _) = calls
     nb.cells[first].source = nb.cells[first].source.replace(  # exercise 1: the folded solution, pasted in
-        "def cross_entropy(logits, y):\n    ...  # your code\n", _solution(nb.cells[first + 1].source))
+        "def cross_entropy(logits, y):\n    ...  # your code\n",
+        _solution(next(c.source for c in nb.cells[first:] if "<details>" in c.source)))
     nb.cells[second].source = nb.cells[second].source.replace(  # exercise 2: a wrong answer
         "    ...  # your code", "    return 0.5")
     edited = tmp_path / "03_loss.ipynb"
@@ -94,3 +95,28 @@ def test_checks_record_what_they_said():
     exercises.check_accuracy(None)
     exercises.check_accuracy(lambda logits, targets: 0.5)
     assert exercises.verdicts()[before:] == [("check_accuracy", "not attempted"), ("check_accuracy", "not yet")]
+
+
+def test_a_tagged_cell_is_not_rerun_and_panel_checks_say_where_they_pass(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    skipped = tmp_path / "ran-a-skipped-cell"
+    nb.cells = [nbformat.v4.new_code_cell(f"open({str(skipped)!r}, 'w').close()  # minutes of training, say"),
+                nbformat.v4.new_code_cell("from types import SimpleNamespace\n"
+                                          "from helpers.exercises import check_fast_run, check_accuracy\n"
+                                          "check_fast_run(SimpleNamespace(runs=[]))\ncheck_accuracy(None)")]
+    nb.cells[0].metadata["tags"] = ["progress-skip"]
+    nbformat.write(nb, tmp_path / "07_x.ipynb")
+    progress = check_notebook(tmp_path / "07_x.ipynb")
+    assert [(e.check, e.status) for e in progress.exercises] == [
+        ("check_fast_run", "only where the panel trained"), ("check_accuracy", "not attempted")]
+    assert not skipped.exists()
+
+
+def test_notebooks_are_chosen_by_number(tmp_path):
+    for name in ("01_a.ipynb", "02_b.ipynb", "03_c.ipynb"):
+        _notebook(tmp_path / name, "from helpers.exercises import check_accuracy\ncheck_accuracy(None)")
+    run = subprocess.run([sys.executable, "-m", "helpers", "progress", "01", "03"],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert [line.split()[0] for line in run.stdout.splitlines() if line.endswith(" s)")] == ["01_a.ipynb", "03_c.ipynb"]
+    assert run.stdout.splitlines()[-1] == "In all: 0 of 2 exercises pass."

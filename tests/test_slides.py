@@ -5,7 +5,9 @@ from the internet. (The browser test opens one deck in Chromium and measures eve
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -26,6 +28,11 @@ def load(path: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    if shutil.which("npm") is None and not (slides.ASSETS / "reveal.js").exists():
+        message = "npm is not installed: sudo apt-get install npm (or run `make test`, which installs it)."
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
     out = tmp_path_factory.mktemp("slides")
     return {path: html.read_text(encoding="utf-8") for path, html in zip(DECKS, slides.build(DECKS, out=out))}
 
@@ -95,3 +102,34 @@ def test_the_line_count_sees_a_slide_too_tall_and_assign_splits_it():
 
 def test_a_wide_chinese_line_counts_double():
     assert slides._text_lines("字" * 60) == 2 and slides._text_lines("a" * 60) == 1
+
+
+# --- INSTRUCTORS.md states what the decks and the plans hold ------------------------------------------------
+
+INSTRUCTORS = (REPO / "INSTRUCTORS.md").read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    return INSTRUCTORS.split(f"## {title}", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_deck_table_and_the_plans_give_the_decks_real_sizes():
+    for english in slides.core_notebooks():
+        nb = load(english)
+        count = len(slides.deck(nb))
+        notes = sum(slides.slide_type(c) == "notes" for c in nb["cells"])
+        number = english.stem[:2]
+        rows = re.findall(rf"^ *\| {number} · [^|]+\| (\d+) \| (\d+) \|$", INSTRUCTORS, re.M)
+        assert rows == [(str(count), str(notes))], english.stem
+        stated = re.findall(rf"^\| [\d:]+ \| {number} · [^|]+\| (\d+) slides", INSTRUCTORS, re.M)
+        assert stated and set(stated) == {str(count)}, english.stem
+
+
+@pytest.mark.parametrize(("title", "minutes"), [("The 90-minute workshop", 90), ("The 3-hour workshop", 180)])
+def test_each_plan_fills_its_time_and_its_clock_adds_up(title, minutes):
+    rows = re.findall(r"^\| (\d):(\d\d) \|.*\| (\d+) \|$", _section(title), re.M)
+    clock = 0
+    for hours, mins, length in rows:
+        assert int(hours) * 60 + int(mins) == clock, f"{hours}:{mins} should be {clock // 60}:{clock % 60:02d}"
+        clock += int(length)
+    assert clock == minutes
