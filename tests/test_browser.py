@@ -104,12 +104,22 @@ def _open_and_run_all(page, base: str, token: str, name: str) -> None:
     """Open a notebook in JupyterLab, wait for its kernel, then Run > Run All Cells."""
     from playwright.sync_api import expect
 
-    page.goto(f"{base}/lab/tree/notebooks/{name}?token={token}")
+    # a workspace of its own, reset: only this notebook open, so the status bar speaks of its kernel alone
+    workspace = re.sub(r"\W", "-", name)
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/notebooks/{name}?reset&token={token}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
     # the kernel must be connected before Run All, or the cells are queued to nowhere
     expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible(timeout=90_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    first_prompt = page.locator(".jp-CodeCell .jp-InputPrompt").first
+    for _ in range(3):  # Run All once more if the first cell was not even queued
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            expect(first_prompt).not_to_have_text(re.compile(r"^\[ \]:$"), timeout=20_000)
+            return
+        except AssertionError:
+            continue
+    expect(first_prompt).not_to_have_text(re.compile(r"^\[ \]:$"))
 
 
 def test_doctor_asks_the_running_jupyterlab_whether_it_loads_the_widgets(lab):
