@@ -1,0 +1,181 @@
+"""Train the series' model on FashionMNIST under DistributedDataParallel, one process per CPU core or GPU.
+
+    torchrun --standalone --nproc_per_node=2 scripts/train_ddp.py --epochs 1
+
+torchrun starts the processes and hands each its RANK, LOCAL_RANK and WORLD_SIZE. Every process builds
+the same model and runs the series' training loop on its own share of each epoch (a DistributedSampler);
+in backward, DDP averages the gradients over the processes, so every copy takes the same step. Only rank 0
+prints and saves. The last line printed is the test accuracy.
+
+Run with plain ``python``, it trains as a single process (a world of one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import socket
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import DataLoader, DistributedSampler, Subset
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))  # helpers, also where the package is not installed
+
+from helpers import NeuralNetwork, load_fashion_mnist, set_seed, test_loop, train_loop  # noqa: E402
+from helpers.data import DataError, prepare_fashion_mnist  # noqa: E402
+from helpers.training import Diverged, Stopped  # noqa: E402
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--epochs", type=int, default=1, help="passes over the training set (default 1)")
+    parser.add_argument("--batch-size", type=int, default=64, help="images per process per step (default 64)")
+    parser.add_argument("--lr", type=float, default=0.05,
+                        help="SGD's learning rate for a step of --base-batch images (default 0.05)")
+    parser.add_argument("--momentum", type=float, default=0.0, help="SGD's momentum (default 0)")
+    parser.add_argument("--scale-lr", action="store_true",
+                        help="linear scaling rule: multiply --lr by (processes x batch size) / --base-batch")
+    parser.add_argument("--base-batch", type=int, default=64, help="the batch --lr was chosen for (default 64)")
+    parser.add_argument("--warmup-steps", type=int, default=0,
+                        help="raise the learning rate linearly from --lr to the scaled one over this many steps")
+    parser.add_argument("--steps", type=int, default=None, help="stop after this many steps (a short check)")
+    parser.add_argument("--no-shuffle", action="store_true", help="keep the dataset's order (for comparisons)")
+    parser.add_argument("--train-size", type=int, default=None, help="use the first N training images only")
+    parser.add_argument("--seed", type=int, default=0, help="seeds the starting weights and the shuffling")
+    parser.add_argument("--data", default=str(REPO / "data"), help="folder holding FashionMNIST/raw/ (default: data)")
+    parser.add_argument("--save", default=None, help="rank 0 saves the trained weights here after every epoch")
+    args = parser.parse_args(argv)
+    for name in ("epochs", "batch_size", "base_batch"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
+    if not (math.isfinite(args.lr) and args.lr > 0):
+        parser.error(f"--lr must be a positive number, got {args.lr}; the series uses 0.05 for SGD at batch 64")
+    if args.warmup_steps < 0 or (args.steps is not None and args.steps < 1):
+        parser.error("--warmup-steps must be 0 or more, and --steps at least 1")
+    return args
+
+
+def learning_rate(step: int, base_lr: float, base_batch: int, global_batch: int, warmup_steps: int) -> float:
+    """Linear scaling with warm-up: from ``base_lr`` up to ``base_lr * global_batch / base_batch``."""
+    target = base_lr * global_batch / base_batch
+    if step < warmup_steps:
+        return base_lr + (target - base_lr) * step / warmup_steps
+    return target
+
+
+def join_the_group() -> tuple[int, int, torch.device]:
+    """Join the process group torchrun set up (or make a world of one); return rank, world size, device."""
+    if "RANK" not in os.environ:  # started with plain python: a world of one process
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        os.environ.update(RANK="0", LOCAL_RANK="0", WORLD_SIZE="1", MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    local_rank = int(os.environ["LOCAL_RANK"])
+    if torch.cuda.is_available() and torch.cuda.device_count() > local_rank:
+        backend, device = "nccl", torch.device("cuda", local_rank)  # one GPU per process
+        torch.cuda.set_device(device)
+    else:
+        backend, device = "gloo", torch.device("cpu")
+    dist.init_process_group(backend, timeout=timedelta(minutes=2))
+    return dist.get_rank(), dist.get_world_size(), device
+
+
+def mean_over_processes(*values: float) -> list[float]:
+    """Average numbers across the processes (each process measured its own share)."""
+    t = torch.tensor(values, dtype=torch.float64)
+    dist.all_reduce(t)  # sum over processes
+    return (t / dist.get_world_size()).tolist()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    rank, world, device = join_the_group()
+    say = print if rank == 0 else (lambda *a, **k: None)  # only rank 0 speaks
+    ready = torch.ones(1)
+    if rank == 0:  # one process finds (or downloads) the files; the others wait, then read them
+        try:
+            prepare_fashion_mnist(args.data)
+        except DataError as exc:
+            print(exc, file=sys.stderr, flush=True)
+            ready.zero_()
+    dist.broadcast(ready, src=0)
+    if not ready.item():
+        dist.destroy_process_group()
+        return 1
+    data = load_fashion_mnist(args.data, download=False)
+    train = data.train if args.train_size is None else Subset(data.train, range(min(args.train_size, len(data.train))))
+
+    # Each process gets every world-th image of the (shuffled) epoch: a different share, the same size.
+    sampler = DistributedSampler(train, num_replicas=world, rank=rank, shuffle=not args.no_shuffle, seed=args.seed)
+    loader = DataLoader(train, batch_size=args.batch_size, sampler=sampler)
+
+    set_seed(args.seed)  # the same starting weights in every process (DDP also copies rank 0's over at the start)
+    model = DistributedDataParallel(NeuralNetwork().to(device))
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
+    global_batch = world * args.batch_size
+    base_batch = global_batch if not args.scale_lr else args.base_batch
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: learning_rate(
+        step, args.lr, base_batch, global_batch, args.warmup_steps) / args.lr)
+
+    say(f"{world} process{'es' if world > 1 else ''} ({dist.get_backend()}, {device.type}), "
+        f"{len(train):,} training images, {len(loader)} steps per epoch of {world} x {args.batch_size} = "
+        f"{global_batch} images, learning rate {schedule.get_last_lr()[0]:g}"
+        + (f" rising to {learning_rate(args.warmup_steps, args.lr, base_batch, global_batch, args.warmup_steps):g}"
+           if args.warmup_steps else ""), flush=True)
+
+    class StepCounter:  # ends the epoch after --steps steps, and moves the schedule on every step
+        steps = 0
+
+        def __call__(self, batch, n_batches, loss, accuracy):
+            self.steps += 1
+            schedule.step()
+
+        def is_set(self) -> bool:
+            return args.steps is not None and self.steps >= args.steps
+
+    counter = StepCounter()
+    for epoch in range(1, args.epochs + 1):
+        sampler.set_epoch(epoch)  # a new shuffle each epoch, the same one in every process
+        start = time.perf_counter()
+        try:
+            result = train_loop(loader, model, loss_fn, optimizer, device, on_batch=counter, stop=counter)
+        except Diverged as exc:  # the other processes are stopped by torchrun when this one exits
+            print(f"rank {rank}: {exc}", file=sys.stderr, flush=True)
+            return 2
+        except Stopped:
+            result = None
+        seconds = time.perf_counter() - start
+        if result is not None:
+            loss, accuracy = mean_over_processes(result.loss, result.accuracy)
+            say(f"epoch {epoch}: train loss {loss:.3f}, train accuracy {100 * accuracy:.1f}%, {seconds:.1f} s",
+                flush=True)
+        else:
+            say(f"stopped after {counter.steps} steps, {seconds:.1f} s", flush=True)
+        if rank == 0 and args.save:
+            torch.save({"model": model.module.state_dict(), "world_size": world, "batch_size": args.batch_size,
+                        "steps": counter.steps, "epoch": epoch}, args.save)
+        if result is None:
+            break
+
+    if rank == 0:  # the test set, once, in one process: the weights are the same in all
+        test = test_loop(DataLoader(data.test, batch_size=1000), model.module, loss_fn, device)
+        say(f"test accuracy: {100 * test.accuracy:.1f}%", flush=True)
+    dist.barrier()
+    dist.destroy_process_group()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""scripts/train_ddp.py under torchrun: two processes take the steps of one big batch, rank 0 alone speaks."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "scripts" / "train_ddp.py"
+sys.path.insert(0, str(SCRIPT.parent))
+import train_ddp  # noqa: E402
+
+from helpers import NeuralNetwork, set_seed  # noqa: E402
+
+
+def torchrun(processes: int, *options: str, data_root: Path) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={processes}",
+               str(SCRIPT), "--data", str(data_root), *options]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=REPO)
+
+
+def one_process_steps(train, batch_size: int, steps: int, lr: float, momentum: float = 0.0) -> nn.Module:
+    """The series' loop in this process: the first ``steps`` batches of ``train``, in order."""
+    set_seed(0)
+    model = NeuralNetwork()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    loss_fn = nn.CrossEntropyLoss()
+    for step, (X, y) in enumerate(DataLoader(train, batch_size=batch_size), start=1):
+        optimizer.zero_grad()
+        loss_fn(model(X), y).backward()
+        optimizer.step()
+        if step == steps:
+            break
+    return model
+
+
+def largest_gap(a: dict, b: dict) -> float:
+    return max((a[name] - b[name]).abs().max().item() for name in a)
+
+
+@pytest.mark.slow
+def test_distributed_two_processes_take_the_steps_of_one_process_with_twice_the_batch(tmp_path, data_root, fashion):
+    saved = tmp_path / "ddp.pt"
+    done = torchrun(2, "--batch-size", "32", "--steps", "6", "--no-shuffle", "--momentum", "0.9", "--lr", "0.05",
+                    "--save", str(saved), data_root=data_root)
+    assert done.returncode == 0, done.stderr[-3000:]
+    ddp = torch.load(saved)
+    assert ddp["world_size"] == 2 and ddp["steps"] == 6
+    same = one_process_steps(fashion.train, 64, 6, lr=0.05, momentum=0.9).state_dict()
+    half = one_process_steps(fashion.train, 32, 6, lr=0.05, momentum=0.9).state_dict()
+    set_seed(0)
+    start = NeuralNetwork().state_dict()
+    assert largest_gap(ddp["model"], start) > 1e-3          # it trained
+    assert largest_gap(ddp["model"], same) < 1e-5           # the steps of batch 64 in one process
+    assert largest_gap(ddp["model"], half) > 1e-3           # and not those of batch 32: the gradients were averaged
+
+
+@pytest.mark.slow
+def test_distributed_epoch_only_rank_0_prints_and_the_last_line_is_the_test_accuracy(tmp_path, data_root):
+    saved = tmp_path / "ddp.pt"
+    done = torchrun(2, "--epochs", "2", "--train-size", "4000", "--save", str(saved), data_root=data_root)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("2 processes (gloo, cpu), 4,000 training images, 32 steps per epoch of 2 x 64 = 128")
+    assert [line.split(":")[0] for line in lines[1:3]] == ["epoch 1", "epoch 2"]  # once each: rank 1 is silent
+    assert len(lines) == 4
+    last = re.fullmatch(r"test accuracy: (\d+\.\d)%", lines[-1])
+    assert last and 30 < float(last.group(1)) <= 100
+    state = torch.load(saved)
+    assert state["epoch"] == 2
+    NeuralNetwork().load_state_dict(state["model"])  # rank 0 saved the plain model's weights, not DDP's
+
+
+@pytest.mark.slow
+def test_distributed_sampler_reshuffles_every_epoch_and_splits_the_data(tmp_path, data_root):
+    # with shuffling on, a process's first batch differs between epochs, and two processes never share an image
+    from torch.utils.data import DistributedSampler
+
+    orders = {}
+    for rank in (0, 1):
+        sampler = DistributedSampler(range(1000), num_replicas=2, rank=rank, shuffle=True, seed=0)
+        orders[rank] = []
+        for epoch in (1, 2):
+            sampler.set_epoch(epoch)
+            orders[rank].append(list(sampler))
+    assert orders[0][0] != orders[0][1]
+    assert set(orders[0][0]).isdisjoint(orders[1][0]) and len(set(orders[0][0]) | set(orders[1][0])) == 1000
+    assert "sampler.set_epoch(epoch)" in SCRIPT.read_text()  # and the script calls it every epoch
+
+
+def test_distributed_learning_rate_scales_and_warms_up():
+    assert train_ddp.learning_rate(0, 0.05, 64, 512, 10) == pytest.approx(0.05)
+    assert train_ddp.learning_rate(5, 0.05, 64, 512, 10) == pytest.approx(0.225)
+    assert train_ddp.learning_rate(10, 0.05, 64, 512, 10) == pytest.approx(0.4)
+    assert train_ddp.learning_rate(99, 0.05, 64, 512, 0) == pytest.approx(0.4)
+    assert train_ddp.learning_rate(3, 0.05, 128, 128, 10) == pytest.approx(0.05)  # nothing to scale
+
+
+@pytest.mark.parametrize("options, said", [
+    (["--batch-size", "0"], "--batch-size must be at least 1"),
+    (["--lr", "-1"], "--lr must be a positive number"),
+    (["--steps", "0"], "--steps at least 1"),
+])
+def test_distributed_script_refuses_bad_options_with_the_fix(options, said, capsys):
+    with pytest.raises(SystemExit):
+        train_ddp.parse_args(options)
+    assert said in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_distributed_fills_a_fresh_data_folder_once_for_all_processes(tmp_path, data_root, monkeypatch):
+    monkeypatch.setenv("FASHION_MNIST_DIR", str(data_root / "FashionMNIST" / "raw"))  # where the files are
+    fresh = tmp_path / "fresh"
+    done = torchrun(2, "--steps", "2", "--train-size", "1000", data_root=fresh)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert sorted(p.name for p in (fresh / "FashionMNIST" / "raw").iterdir()) == [
+        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte", "train-labels-idx1-ubyte"]
+    assert done.stdout.strip().splitlines()[-1].startswith("test accuracy: ")
