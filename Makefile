@@ -19,12 +19,12 @@ NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --nbval-saniti
 SECOND_NUMERIC_PATH := MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1
 ENGLISH_NOTEBOOKS := $(filter-out %.zh-CN.ipynb,$(wildcard notebooks/*.ipynb))
 
-.PHONY: lab test test-fast setup data browser fonts lint benchmark clean slides offline-kit workshop
+.PHONY: lab test test-fast setup data browser fonts lint benchmark clean slides offline-kit workshop scale
 
 lab: setup data fonts
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
-test: setup data browser fonts workshop lint
+test: setup data browser fonts workshop scale lint
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -v
 	@echo "--- the English notebooks again, on the second numeric path: $(SECOND_NUMERIC_PATH)"
 	$(SECOND_NUMERIC_PATH) $(BIN)/python -m pytest $(ENGLISH_NOTEBOOKS) $(NBVAL) -v
@@ -58,6 +58,10 @@ workshop: setup
 	$(BIN)/python -m pip install --quiet -e ".[workshop]"
 	bash scripts/system-packages.sh npm
 
+# Ray Tune, for 16_sweeps (an optional extra, helpers[scale]); 15_distributed needs only PyTorch.
+scale: setup
+	$(BIN)/python -m pip install --quiet -e ".[scale]"
+
 slides: workshop
 	$(BIN)/python scripts/slides.py build
 
@@ -69,6 +73,7 @@ lint: setup
 
 benchmark: setup data
 	$(BIN)/python benchmarks/epoch_time.py
+	$(BIN)/python benchmarks/ddp_epoch_time.py
 
 clean:
 	rm -rf $(VENV) test-output slides offline-kit

@@ -1,0 +1,75 @@
+"""helpers.sweeps: a small Ray Tune sweep on real data, ASHA stopping the poor trials, and the messages."""
+
+import math
+import sys
+
+import pytest
+
+from helpers.runs import RunSettings
+from helpers.sweeps import best_settings, plot_sweep, require_ray, subset, sweep_rows, train_mlp
+
+
+def test_sweep_without_ray_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
+    with pytest.raises(ModuleNotFoundError, match=r'pip install -e "\.\[scale\]"'):
+        require_ray()
+
+
+def test_sweep_space_draws_learning_rates_log_uniformly():
+    from helpers.sweeps import search_space
+
+    space = search_space()
+    rates = [space["lr"].sample() for _ in range(4000)]
+    assert all(1e-3 <= r <= 1.0 for r in rates)
+    decades = [sum(10 ** -k <= r < 10 ** (1 - k) for r in rates) for k in (3, 2, 1)]
+    assert all(abs(d - 4000 / 3) < 150 for d in decades), decades  # each decade about a third
+
+
+def test_sweep_trial_that_diverges_reports_the_worst_score_and_ends(fashion, monkeypatch):
+    from ray import tune
+
+    reports = []
+    monkeypatch.setattr(tune, "report", lambda metrics, **kw: reports.append(metrics))
+    small = subset(fashion.train, 512)
+    train_mlp({"lr": 50.0, "momentum": 0.9, "batch_size": 64}, small, subset(fashion.test, 256), epochs=3)
+    assert reports == [{"val_acc": 0.0, "val_loss": math.inf, "epoch": 1, "diverged": True}]
+    reports.clear()
+    train_mlp({"lr": 0.05, "momentum": 0.9, "batch_size": 64}, small, subset(fashion.test, 256), epochs=2)
+    assert [r["epoch"] for r in reports] == [1, 2] and all(0 <= r["val_acc"] <= 1 for r in reports)
+
+
+def test_sweep_subset_refuses_a_size_it_cannot_give(fashion):
+    with pytest.raises(ValueError, match="n must be between 1 and 10,000"):
+        subset(fashion.test, 20_000)
+
+
+@pytest.mark.slow
+def test_sweep_on_ray_tune_reports_every_epoch_and_asha_stops_the_poor_trials(fashion, tmp_path):
+    import ray
+    from ray import tune
+
+    from helpers import split_train_val
+    from helpers.sweeps import run_sweep
+
+    train, val = split_train_val(fashion.train, val_size=1000)
+    space = {"lr": tune.grid_search([0.05, 0.04, 1e-4, 2e-4]), "momentum": 0.9, "batch_size": 64}
+    try:
+        results = run_sweep(subset(train, 2000), val, max_epochs=2, space=space, storage=str(tmp_path),
+                            num_samples=1, max_concurrent=2)
+    finally:
+        ray.shutdown()
+    assert len(results) == 4 and results.num_errors == 0
+    for result in results:  # a report after every epoch it ran
+        epochs = list(result.metrics_dataframe["epoch"])
+        assert epochs == list(range(1, len(epochs) + 1))
+    rows = sweep_rows(results)
+    ran = {row["lr"]: row["epochs"] for row in rows}
+    assert ran[0.05] == 2 and ran[1e-4] == 1 and ran[2e-4] == 1  # the tiny rates stopped at the first rung
+    assert [r["val_acc"] for r in rows] == sorted((r["val_acc"] for r in rows), reverse=True)
+    assert rows[0]["lr"] in (0.05, 0.04) and rows[0]["val_acc"] > 0.5
+    settings = best_settings(rows)
+    assert settings == RunSettings(lr=rows[0]["lr"], epochs=5, batch_size=64, optimizer="SGD + momentum", momentum=0.9)
+    settings.require_valid(len(train))
+    fig = plot_sweep(rows, max_epochs=2)
+    points = sum(len(c.get_offsets()) for c in fig.axes[0].collections)
+    assert points == 4 and fig.axes[0].get_xscale() == "log"
