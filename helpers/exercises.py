@@ -914,3 +914,107 @@ def check_conv_params(conv_params: Callable[[int, int, int], int]) -> Verdict:
                                          "output channel has one k x k filter per input channel, plus one bias.",
                                          cin=cin, cout=cout, k=k, want=want, got=got))
     return _report(True, tr("each output channel: in_channels x k x k weights and one bias."), "")
+
+
+# --- 15_distributed ---------------------------------------------------------------------------
+
+def check_shard(shard: Callable[[int, int, int], list]) -> Verdict:
+    """Check the indices one process gets from ``DistributedSampler(shuffle=False)``, padding included."""
+    if _nothing_yet(shard, todo="write the function above"):
+        return Verdict(False)
+    from torch.utils.data import DistributedSampler
+
+    for n, world in ((8, 2), (12, 4), (10, 4), (7, 3), (5, 1)):
+        for rank in range(world):
+            failed = _raises(shard, n, rank, world)
+            if failed:
+                return _report(False, "", tr("shard({n}, {rank}, {world}) failed with {failed}.",
+                                             n=n, rank=rank, world=world, failed=failed))
+            want = list(DistributedSampler(range(n), num_replicas=world, rank=rank, shuffle=False))
+            got = shard(n, rank, world)
+            try:
+                got = [int(i) for i in got]
+            except (TypeError, ValueError):
+                pass
+            if got != want:
+                hint = (tr("a process takes every world_size-th index, starting from its rank.") if n % world == 0
+                        else tr("{n} images do not split evenly over {world} processes: the sampler first repeats "
+                                "indices from the start of the list until every process gets the same number.",
+                                n=n, world=world))
+                return _report(False, "", tr("shard({n}, {rank}, {world}) gives {got}, DistributedSampler gives "
+                                             "{want}; ", n=n, rank=rank, world=world, got=got, want=want) + hint)
+    return _report(True, tr("your shares match DistributedSampler's, padding included: every process gets "
+                            "the same number of images, and together they cover the dataset."), "")
+
+
+def check_scaled_lr(scaled_lr: Callable[[int, float, int, int], float]) -> Verdict:
+    """Check linear scaling with a linear warm-up against ``LinearLR`` on an optimizer at ``k * base_lr``."""
+    if _nothing_yet(scaled_lr, todo="write the function above"):
+        return Verdict(False)
+    for base_lr, k, warm in ((0.05, 8, 10), (0.1, 4, 3), (0.02, 1, 5)):
+        opt = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=k * base_lr)
+        sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1 / k, total_iters=warm)
+        for step in range(warm + 3):
+            failed = _raises(scaled_lr, step, base_lr, k, warm)
+            if failed:
+                return _report(False, "", tr("scaled_lr({step}, {base_lr}, {k}, {warm}) failed with {failed}.",
+                                             step=step, base_lr=base_lr, k=k, warm=warm, failed=failed))
+            got, want = scaled_lr(step, base_lr, k, warm), opt.param_groups[0]["lr"]
+            if got is None or not math.isclose(float(got), want, rel_tol=1e-6, abs_tol=1e-12):
+                return _report(False, "", tr(
+                    "scaled_lr({step}, {base_lr}, {k}, {warm}) gives {got}, the warm-up uses {want:.6g}. The rate "
+                    "starts at base_lr, climbs in equal steps to k * base_lr at step warmup_steps, then stays there.",
+                    step=step, base_lr=base_lr, k=k, warm=warm, got=got, want=want))
+            opt.step()
+            sched.step()
+    return _report(True, tr("your rate climbs from base_lr to k * base_lr as LinearLR's warm-up does, "
+                            "then holds."), "")
+
+
+# --- 16_sweeps --------------------------------------------------------------------------------
+
+def check_log_uniform(log_uniform: Callable[[float, float, float], float]) -> Verdict:
+    """Check a map from u in [0, 1] to a log-uniform value between ``low`` and ``high``."""
+    if _nothing_yet(log_uniform, todo="write the function above"):
+        return Verdict(False)
+    for low, high in ((1e-3, 1.0), (1e-4, 1e-1), (2.0, 32.0)):
+        for u in (0.0, 0.25, 0.5, 0.9, 1.0):
+            failed = _raises(log_uniform, low, high, u)
+            if failed:
+                return _report(False, "", tr("log_uniform({low}, {high}, {u}) failed with {failed}.",
+                                             low=low, high=high, u=u, failed=failed))
+            got, want = log_uniform(low, high, u), low * (high / low) ** u
+            if got is None or not math.isclose(float(got), want, rel_tol=1e-6):
+                return _report(False, "", tr(
+                    "log_uniform({low}, {high}, {u}) gives {got}, a log-uniform draw gives {want:.6g}. Draw the "
+                    "exponent evenly: u = 0 gives low, u = 1 gives high, and u = 0.5 their geometric mean, "
+                    "sqrt(low * high).", low=low, high=high, u=u, got=got, want=want))
+    return _report(True, tr("equal steps of u multiply the value by equal factors: each decade of learning "
+                            "rates gets the same share of the trials."), "")
+
+
+def check_rungs(rungs: Callable[[int, int, int], list]) -> Verdict:
+    """Check the epochs at which an ASHA scheduler compares trials: grace_period times powers of the factor."""
+    if _nothing_yet(rungs, todo="write the function above"):
+        return Verdict(False)
+    for grace, factor, max_t in ((1, 2, 4), (1, 3, 27), (2, 2, 20), (1, 4, 10), (5, 2, 5)):
+        failed = _raises(rungs, grace, factor, max_t)
+        if failed:
+            return _report(False, "", tr("rungs({grace}, {factor}, {max_t}) failed with {failed}.",
+                                         grace=grace, factor=factor, max_t=max_t, failed=failed))
+        want, t = [], grace
+        while t <= max_t:
+            want.append(t)
+            t *= factor
+        got = rungs(grace, factor, max_t)
+        try:
+            got = [int(t) for t in got]
+        except (TypeError, ValueError):
+            pass
+        if got != want:
+            return _report(False, "", tr(
+                "rungs({grace}, {factor}, {max_t}) gives {got}, ASHA compares trials after epochs {want}: "
+                "grace_period, then each rung reduction_factor times the last, up to max_t.",
+                grace=grace, factor=factor, max_t=max_t, got=got, want=want))
+    return _report(True, tr("after each rung only about the best 1/reduction_factor of the trials go on, "
+                            "so most of the epochs go to the promising ones."), "")

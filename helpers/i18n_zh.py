@@ -260,6 +260,15 @@ MESSAGES = {
     "or name the notebooks.": "{folder} 中没有笔记本（NN_topic.ipynb）：请在课程文件夹或其 notebooks 文件夹中运行，"
     "或直接给出笔记本的路径。",
     "No such notebook: {path}": "没有这个笔记本：{path}",
+    # helpers.sweeps (16_sweeps)
+    "Ray Tune is not installed here. In the series' folder run: pip install -e \".[scale]\" "
+    "(or pip install \"ray[tune]\"), then restart the kernel.":
+        "这里没有安装 Ray Tune。请在本系列的文件夹中运行：pip install -e \".[scale]\"（或 pip install "
+        "\"ray[tune]\"），然后重启内核。",
+    "batch {b}": "批大小 {b}",
+    ", stopped early": "，提前停止",
+    "validation accuracy (%)": "验证准确率（%）",
+    "The sweep: each point a trial": "超参数搜索：每个点是一次试验",
 }
 
 from .i18n_zh_exercises import EXERCISES  # noqa: E402  (the exercises' verdicts and hints)

@@ -260,4 +260,41 @@ EXERCISES = {
         "k x k 的卷积核，外加一个偏置。",
     "each output channel: in_channels x k x k weights and one bias.":
         "每个输出通道：in_channels x k x k 个权重和一个偏置。",
+    # --- 15_distributed -------------------------------------------------------------------------------
+    "shard({n}, {rank}, {world}) failed with {failed}.": "shard({n}, {rank}, {world}) 出错：{failed}。",
+    "shard({n}, {rank}, {world}) gives {got}, DistributedSampler gives {want}; ":
+        "shard({n}, {rank}, {world}) 给出 {got}，DistributedSampler 给出 {want}；",
+    "a process takes every world_size-th index, starting from its rank.":
+        "每个进程从与自己 rank 相同的索引开始，每隔 world_size 个取一个索引。",
+    "{n} images do not split evenly over {world} processes: the sampler first repeats indices from the start "
+    "of the list until every process gets the same number.":
+        "{n} 张图像不能平均分给 {world} 个进程：采样器会先从列表开头重复取一些索引补齐，让每个进程分到的数量相同。",
+    "your shares match DistributedSampler's, padding included: every process gets the same number of images, "
+    "and together they cover the dataset.":
+        "你的划分与 DistributedSampler 的一致，连补齐的部分也一样：每个进程分到同样多的图像，合起来覆盖整个数据集。",
+    "scaled_lr({step}, {base_lr}, {k}, {warm}) failed with {failed}.":
+        "scaled_lr({step}, {base_lr}, {k}, {warm}) 出错：{failed}。",
+    "scaled_lr({step}, {base_lr}, {k}, {warm}) gives {got}, the warm-up uses {want:.6g}. The rate starts at "
+    "base_lr, climbs in equal steps to k * base_lr at step warmup_steps, then stays there.":
+        "scaled_lr({step}, {base_lr}, {k}, {warm}) 给出 {got}，预热实际使用 {want:.6g}。学习率从 base_lr 开始，"
+        "每步增加相同的量，在第 warmup_steps 步达到 k * base_lr，之后保持不变。",
+    "your rate climbs from base_lr to k * base_lr as LinearLR's warm-up does, then holds.":
+        "你的学习率像 LinearLR 的预热一样从 base_lr 升到 k * base_lr，然后保持不变。",
+    # --- 16_sweeps -----------------------------------------------------------------------------------
+    "log_uniform({low}, {high}, {u}) failed with {failed}.": "log_uniform({low}, {high}, {u}) 出错：{failed}。",
+    "log_uniform({low}, {high}, {u}) gives {got}, a log-uniform draw gives {want:.6g}. Draw the exponent evenly: "
+    "u = 0 gives low, u = 1 gives high, and u = 0.5 their geometric mean, sqrt(low * high).":
+        "log_uniform({low}, {high}, {u}) 给出 {got}，对数均匀抽样应得到 {want:.6g}。要均匀抽取的是指数："
+        "u = 0 得到 low，u = 1 得到 high，u = 0.5 得到两者的几何平均数 sqrt(low * high)。",
+    "equal steps of u multiply the value by equal factors: each decade of learning rates gets the same share "
+    "of the trials.":
+        "u 每前进相同的一步，取值就乘以相同的倍数：学习率的每个数量级分到同样多的试验。",
+    "rungs({grace}, {factor}, {max_t}) failed with {failed}.": "rungs({grace}, {factor}, {max_t}) 出错：{failed}。",
+    "rungs({grace}, {factor}, {max_t}) gives {got}, ASHA compares trials after epochs {want}: grace_period, "
+    "then each rung reduction_factor times the last, up to max_t.":
+        "rungs({grace}, {factor}, {max_t}) 给出 {got}，ASHA 在第 {want} 轮之后比较试验：先是 grace_period，"
+        "之后每一级是上一级的 reduction_factor 倍，直到 max_t。",
+    "after each rung only about the best 1/reduction_factor of the trials go on, so most of the epochs go to "
+    "the promising ones.":
+        "每一级之后只有大约最好的 1/reduction_factor 的试验继续训练，所以大部分轮次都花在有希望的试验上。",
 }

@@ -21,7 +21,8 @@ from .i18n import language, tr
 CHECK_CALL = re.compile(r"^[^#\n]*?\b(check_\w+)\(", re.M)
 _MARK = "__helpers_progress__"
 STATUSES = ("passes", "not yet", "not attempted", "error", "not run", "only where the panel trained")
-# A cell tagged so is not re-run: one the exercises do not need and that costs minutes (14's download and training).
+# A cell tagged so is not re-run: one the exercises do not need and that costs minutes (14's download and training,
+# 15's launches of torchrun, 16's sweep).
 SKIP_TAG = "progress-skip"
 # These judge the runs a learner made with the panel's buttons, which a fresh kernel has not seen: only the
 # learner's own kernel can pass them, so in a re-run they are reported as such rather than as not attempted.
