@@ -214,3 +214,16 @@ def test_exercises_are_saved_unattempted_without_their_hints(path):
         said = "".join("".join(o.get("text", "")) for o in cell["outputs"] if o["output_type"] == "stream")
         lines = said.strip().splitlines()
         assert lines and all(line.startswith("Not attempted yet") for line in lines), said
+
+
+NBVAL_MARKERS = {"NBVAL_SKIP", "NBVAL_CHECK_OUTPUT", "NBVAL_IGNORE_OUTPUT", "NBVAL_RAISES_EXCEPTION"}
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
+def test_nbval_markers_are_written_as_nbval_reads_them(path):
+    # nbval obeys a comment only when the whole comment is the marker: "# NBVAL_SKIP: why" is not skipped
+    for cell in code_cells(load(path)):
+        for line in source(cell).splitlines():
+            comment = line.strip().lstrip("#").strip()
+            if line.strip().startswith("#") and comment.startswith("NBVAL_"):
+                assert comment in NBVAL_MARKERS, f"{line!r}: put the marker alone on its line"
