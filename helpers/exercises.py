@@ -92,6 +92,14 @@ def _raises(fn: Callable, *args) -> str | None:
     return None
 
 
+def _int_list(values):
+    """A learner's list (of ints, tensors or numpy ints) as plain ints to compare; unchanged if it is not one."""
+    try:
+        return [int(v) for v in values]
+    except (TypeError, ValueError):
+        return values
+
+
 # --- 01_data ----------------------------------------------------------------------------------
 
 def check_batch_count(n_batches: int, last_batch_size: int, dataset_size: int = 60_000, batch_size: int = 256) -> Verdict:
@@ -931,11 +939,7 @@ def check_shard(shard: Callable[[int, int, int], list]) -> Verdict:
                 return _report(False, "", tr("shard({n}, {rank}, {world}) failed with {failed}.",
                                              n=n, rank=rank, world=world, failed=failed))
             want = list(DistributedSampler(range(n), num_replicas=world, rank=rank, shuffle=False))
-            got = shard(n, rank, world)
-            try:
-                got = [int(i) for i in got]
-            except (TypeError, ValueError):
-                pass
+            got = _int_list(shard(n, rank, world))
             if got != want:
                 hint = (tr("a process takes every world_size-th index, starting from its rank.") if n % world == 0
                         else tr("{n} images do not split evenly over {world} processes: the sampler first repeats "
@@ -1006,11 +1010,7 @@ def check_rungs(rungs: Callable[[int, int, int], list]) -> Verdict:
         while t <= max_t:
             want.append(t)
             t *= factor
-        got = rungs(grace, factor, max_t)
-        try:
-            got = [int(t) for t in got]
-        except (TypeError, ValueError):
-            pass
+        got = _int_list(rungs(grace, factor, max_t))
         if got != want:
             return _report(False, "", tr(
                 "rungs({grace}, {factor}, {max_t}) gives {got}, ASHA compares trials after epochs {want}: "

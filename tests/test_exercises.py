@@ -43,7 +43,9 @@ def test_01_batch_count(fashion, capsys):
                                    ex.check_early_stopping, ex.check_snapshot,
                                    ex.check_adam, ex.check_adamw, ex.check_step_schedule,
                                    ex.check_cosine, ex.check_range_rates, ex.check_smoothing,
-                                   ex.check_count_correct, ex.check_epoch_mean])
+                                   ex.check_count_correct, ex.check_epoch_mean, ex.check_flat_features,
+                                   ex.check_conv_params, ex.check_shard, ex.check_scaled_lr,
+                                   ex.check_log_uniform, ex.check_rungs])
 def test_an_unwritten_function_is_not_attempted_yet_and_gets_no_hint(check, capsys):
     def answer(*args):
         ...  # your code
@@ -308,3 +310,44 @@ def test_13_count_correct_and_epoch_mean(capsys):
     capsys.readouterr()
     assert not ex.check_epoch_mean(lambda means, sizes: sum(means) / len(means))
     assert "mean of the batch means" in capsys.readouterr().out
+
+
+def test_14_flat_features_and_conv_params(capsys):
+    assert ex.check_flat_features(solved("14_cifar10", 0)["flat_features"])
+    capsys.readouterr()
+    assert not ex.check_flat_features(lambda side, channels, blocks: channels * (side // 2) ** 2)  # one pool only
+    assert "flat_features(32, 64, 2) gives 16384; a real stack hands on 4096" in capsys.readouterr().out
+    assert ex.check_conv_params(solved("14_cifar10", 1)["conv_params"])
+    capsys.readouterr()
+    assert not ex.check_conv_params(lambda cin, cout, k: cin * cout * k * k)  # the biases forgotten
+    assert "nn.Conv2d(3, 32, 3) has 896 parameters, you give 864" in capsys.readouterr().out
+
+
+def test_15_shard_and_scaled_lr(capsys):
+    shard = solved("15_distributed", 0)["shard"]
+    assert ex.check_shard(shard)
+    assert ex.check_shard(lambda n, rank, world: torch.tensor(shard(n, rank, world)))  # a tensor of indices is fine
+    capsys.readouterr()
+    assert not ex.check_shard(lambda n, rank, world: list(range(rank, n, world)))  # no padding: fails at 10 over 4
+    said = capsys.readouterr().out
+    assert "shard(10, 2, 4) gives [2, 6], DistributedSampler gives [2, 6, 0]" in said and "repeats" in said
+    assert ex.check_scaled_lr(solved("15_distributed", 1)["scaled_lr"])
+    capsys.readouterr()
+    assert not ex.check_scaled_lr(lambda step, base_lr, k, warm: k * base_lr)  # no warm-up
+    assert "scaled_lr(0, 0.05, 8, 10) gives 0.4, the warm-up uses 0.05" in capsys.readouterr().out
+    assert not ex.check_scaled_lr(lambda step, base_lr, k, warm: base_lr * (1 + (k - 1) * step / warm))  # never holds
+    assert "scaled_lr(11, 0.05, 8, 10)" in capsys.readouterr().out
+
+
+def test_16_log_uniform_and_rungs(capsys):
+    assert ex.check_log_uniform(solved("16_sweeps", 0)["log_uniform"])
+    capsys.readouterr()
+    assert not ex.check_log_uniform(lambda low, high, u: low + u * (high - low))  # uniform, not log-uniform
+    assert "log_uniform(0.001, 1.0, 0.25) gives 0.25075, a log-uniform draw gives 0.00562341" in capsys.readouterr().out
+    rungs = solved("16_sweeps", 1)["rungs"]
+    assert ex.check_rungs(rungs)
+    assert ex.check_rungs(lambda grace, factor, max_t: torch.tensor(rungs(grace, factor, max_t)))
+    capsys.readouterr()
+    assert not ex.check_rungs(lambda grace, factor, max_t: list(range(grace, max_t + 1, factor)))  # adds, not multiplies
+    assert "rungs(1, 2, 4) gives [1, 3], ASHA compares trials after epochs [1, 2, 4]" \
+        in capsys.readouterr().out
