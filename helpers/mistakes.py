@@ -182,7 +182,8 @@ def diagnose(history, *, train_size: int | None = None, eval_size: int | None = 
                "learning rate is too high for this model.)")))
 
     same_way = [i + 1 for i in range(1, len(train_loss))
-                if train_loss[i] > max(train_loss[i - 1] * 1.1, train_loss[i - 1] + 0.1) and train_acc[i] > train_acc[i - 1] + 0.005]
+                if train_loss[i] >= max(train_loss[i - 1] * 1.1, train_loss[i - 1] + 0.1)
+                and train_acc[i] >= train_acc[i - 1] + 0.005]
     if same_way and NO_ZERO_GRAD not in found.mistakes:
         found.append(Finding(
             LAST_BATCH_LOSS,

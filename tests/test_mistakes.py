@@ -70,6 +70,9 @@ def test_piled_up_gradients_and_the_last_batch_loss_are_told_apart():
     assert diagnose(last).mistakes == [m.LAST_BATCH_LOSS]
     wobbly_but_honest = dict(HONEST, train_loss=[0.123, 0.126, 0.12], train_acc=[0.948, 0.959, 0.96])
     assert diagnose(wobbly_but_honest) == []  # a rise of a few hundredths near convergence is noise
+    at_the_edge = dict(HONEST, train_loss=[0.5, 0.6], train_acc=[0.5, 0.505])  # by 0.1 or more, by half a point or more
+    assert diagnose(at_the_edge).mistakes == [m.LAST_BATCH_LOSS]
+    assert diagnose(dict(at_the_edge, train_acc=[0.5, 0.504])) == []
 
 
 def _evaluate(model, loader, batch_means: bool):
