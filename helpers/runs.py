@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
+from torch.utils.data import DataLoader
 
 from .data import make_loaders, require_batch_size
 from .i18n import tr
@@ -74,7 +75,8 @@ def range_test_run(settings: RunSettings, train_data, steps: int = 200):
     settings.require_valid(len(train_data))
     set_seed(settings.seed)
     model = NeuralNetwork()
-    train_loader, _ = make_loaders(train_data, train_data, settings.batch_size, seed=settings.seed)
+    train_loader = DataLoader(train_data, batch_size=settings.batch_size, shuffle=True,  # the run's first batches
+                              generator=torch.Generator().manual_seed(settings.seed))
     return range_test(model, train_loader, nn.CrossEntropyLoss(), make_optimizer(settings, model.parameters()),
                       steps=steps)
 
