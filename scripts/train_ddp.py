@@ -91,9 +91,9 @@ def join_the_group() -> tuple[int, int, torch.device]:
     return dist.get_rank(), dist.get_world_size(), device
 
 
-def mean_over_processes(*values: float) -> list[float]:
+def mean_over_processes(*values: float, device: torch.device) -> list[float]:
     """Average numbers across the processes (each process measured its own share)."""
-    t = torch.tensor(values, dtype=torch.float64)
+    t = torch.tensor(values, dtype=torch.float64, device=device)  # nccl only moves tensors on the GPU
     dist.all_reduce(t)  # sum over processes
     return (t / dist.get_world_size()).tolist()
 
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     rank, world, device = join_the_group()
     say = print if rank == 0 else (lambda *a, **k: None)  # only rank 0 speaks
-    ready = torch.ones(1)
+    ready = torch.ones(1, device=device)
     if rank == 0:  # one process finds (or downloads) the files; the others wait, then read them
         try:
             prepare_fashion_mnist(args.data)
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             result = None
         seconds = time.perf_counter() - start
         if result is not None:
-            loss, accuracy = mean_over_processes(result.loss, result.accuracy)
+            loss, accuracy = mean_over_processes(result.loss, result.accuracy, device=device)
             say(f"epoch {epoch}: train loss {loss:.3f}, train accuracy {100 * accuracy:.1f}%, {seconds:.1f} s",
                 flush=True)
         else:
