@@ -1,4 +1,11 @@
-"""``python -m helpers doctor``: check the set-up a learner needs, one line each, with OK or the fix."""
+"""The set-up check: one line per item, OK or FIX with the command that fixes it.
+
+It needs nothing but Python's standard library, so it runs where nothing else does: before PyTorch
+is installed, in a kernel that is not the course's, or where helpers itself is not installed:
+
+    python -m helpers doctor          (in the repository's folder)
+    python helpers/doctor.py          (from anywhere, with any Python)
+"""
 
 from __future__ import annotations
 
@@ -12,15 +19,66 @@ from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
+if __name__ == "__main__" and sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path[0] = str(Path(__file__).resolve().parents[1])  # run as a file: helpers' folder is not a place for imports
+
 WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
 MIN_PYTHON = (3, 10)  # as in pyproject.toml's requires-python
-INSTALL = "pip install -r requirements.txt (from the repository's folder, in the environment you use)"
+REPO = Path(__file__).resolve().parents[1]  # the repository's folder, when helpers is used from it
+KERNEL_NAME = "fashion-optim"  # the kernel `make kernel` registers for the course's .venv
 
 
 class Check(NamedTuple):
     ok: bool
     what: str
     detail: str  # the version or place when ok, the fix when not
+
+
+# ---------------------------------------------------------------- where we are
+
+def _in_colab() -> bool:
+    return "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
+
+
+def _course_venv() -> Path:
+    return REPO / ".venv"
+
+
+def _venv_python(venv: Path) -> Path:
+    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _running_in(venv: Path) -> bool:
+    try:
+        return Path(sys.prefix).resolve() == venv.resolve()
+    except OSError:
+        return False
+
+
+def _helpers_installed() -> bool:
+    """Is helpers installed in this Python's own site-packages (not merely importable from the folder we are in)?"""
+    import site
+    import sysconfig
+
+    places = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    if site.ENABLE_USER_SITE:
+        places.add(site.getusersitepackages())
+    return any(True for _ in metadata.distributions(name="helpers", path=sorted(places)))
+
+
+def _foreign() -> bool:
+    """True when the course's .venv exists but this Python, which is another, lacks helpers."""
+    return _venv_python(_course_venv()).exists() and not _helpers_installed() and not _in_colab()
+
+
+def install_command() -> str:
+    """The one command that installs the course's packages into this Python."""
+    if _foreign():
+        return "Switch to the course's Python first (the 'interpreter' line above)."
+    requirements = REPO / "requirements.txt"
+    if requirements.exists():
+        return f'"{sys.executable}" -m pip install -r "{requirements}"   (or, with make: make setup)'
+    return f'"{sys.executable}" -m pip install torch torchvision numpy matplotlib ipywidgets'
 
 
 def _version(package: str) -> str | None:
@@ -30,62 +88,107 @@ def _version(package: str) -> str | None:
         return None
 
 
-def _major(version: str) -> int:
-    return int(re.match(r"\d+", version).group())
+def _release(version: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", version.split("+")[0])[:3])
 
+
+# ---------------------------------------------------------------- the checks
 
 def check_python() -> Check:
     here = platform.python_version()
     if sys.version_info[:2] >= MIN_PYTHON:
         return Check(True, "Python", here)
-    return Check(False, "Python", f"{here} is too old: install Python 3.10 or newer (3.11 is tested).")
+    how = {"Darwin": "brew install python@3.11, or the installer from python.org",
+           "Windows": "winget install Python.Python.3.11, or the installer from python.org"}.get(
+        platform.system(), "sudo apt install python3.11 python3.11-venv (Debian/Ubuntu), or your system's python3.11")
+    return Check(False, "Python", f"{here} is too old: the series needs 3.10 or newer (3.11 is tested). "
+                                  f"Install 3.11 ({how}), then make the environment again with it (SETUP.md).")
+
+
+def check_interpreter() -> Check:
+    """Is this the course's Python, the one helpers is installed in? In a notebook: the kernel's interpreter."""
+    what = "interpreter"
+    here = sys.executable
+    if _helpers_installed():
+        return Check(True, what, here + (" (the course's .venv)" if _running_in(_course_venv()) else ""))
+    if _in_colab():
+        return Check(True, what, f"{here} (Colab)")
+    course = _venv_python(_course_venv())
+    if course.exists():
+        return Check(False, what,
+                     f"this is {here}, not the course's {course}. In JupyterLab: Kernel > Change Kernel… and pick "
+                     f"'Python ({KERNEL_NAME})' (`make kernel` adds it), or open the series with `make lab`; "
+                     f"in VS Code: Select Kernel > {course}.")
+    return Check(False, what, f"helpers is not installed for {here}: "
+                              f'"{here}" -m pip install -e "{REPO}"   (or make setup, in the repository\'s folder)')
 
 
 def check_torch() -> Check:
+    version = _version("torch")
+    if version is None:
+        return Check(False, "torch", f"not installed. {install_command()}")
     try:
         import torch
-    except Exception as exc:  # not installed, or a broken install: both need the same fix
-        return Check(False, "torch", f"cannot be imported ({type(exc).__name__}: {exc}). {INSTALL}")
-    return Check(True, "torch", torch.__version__)
+    except Exception as exc:  # a broken or half-finished install: the same fix
+        return Check(False, "torch", f"{version} is installed but cannot be imported ({type(exc).__name__}: "
+                                     f"{_first_line(exc)}). Install it again: {install_command()}")
+    build = "CPU-only build" if "+cpu" in torch.__version__ else None
+    return Check(True, "torch", torch.__version__ + (f" ({build})" if build else ""))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""
 
 
 def check_torchvision() -> Check:
+    torch_version, vision_version = _version("torch"), _version("torchvision")
+    if vision_version is None:
+        return Check(False, "torchvision", f"not installed. {install_command()}")
+    if torch_version is not None:
+        t, v = _release(torch_version), _release(vision_version)
+        # torch 2.N pairs with torchvision 0.(N+15): 2.2 with 0.17, 2.14 with 0.29.
+        if len(t) >= 2 and len(v) >= 2 and t[0] == 2 and v[0] == 0 and v[1] != t[1] + 15:
+            pair = f"0.{t[1] + 15}"
+            return Check(False, "torchvision",
+                         f"{vision_version} does not go with torch {torch_version} (torch 2.{t[1]} needs torchvision "
+                         f"{pair}): \"{sys.executable}\" -m pip install \"torch=={torch_version.split('+')[0]}\" "
+                         f"\"torchvision=={pair}.*\"")
     try:
-        import torchvision
         from torchvision import datasets  # noqa: F401  (fails when torchvision was built for another torch)
     except Exception as exc:
-        return Check(False, "torchvision",
-                     f"cannot be imported ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}). "
-                     f"It must be built for the installed torch: install both together, as pinned in requirements.txt.")
-    return Check(True, "torchvision", torchvision.__version__)
+        return Check(False, "torchvision", f"{vision_version} cannot be imported ({type(exc).__name__}: "
+                                           f"{_first_line(exc)}). Install torch and torchvision again, together: "
+                                           f"{install_command()}")
+    return Check(True, "torchvision", vision_version)
+
+
+def check_numpy() -> Check:
+    version = _version("numpy")
+    if version is None:
+        return Check(False, "NumPy", f"not installed. {install_command()}")
+    torch_version = _version("torch")
+    if torch_version and _release(torch_version) < (2, 3) and _release(version) >= (2,):
+        return Check(False, "NumPy", f"{version} is too new for torch {torch_version}, which was built before "
+                                     f"NumPy 2: \"{sys.executable}\" -m pip install \"numpy<2\"")
+    return Check(True, "NumPy", version)
 
 
 def check_package(package: str, name: str, major: int) -> Check:
     version = _version(package)
     if version is None:
-        return Check(False, name, f"not installed. {INSTALL}")
-    if _major(version) < major:
-        return Check(False, name, f"{version} is too old: pip install '{package}>={major}'")
+        return Check(False, name, f"not installed. {install_command()}")
+    if _release(version)[:1] < (major,):
+        return Check(False, name, f"{version} is too old: \"{sys.executable}\" -m pip install '{package}>={major}'")
     return Check(True, name, version)
 
 
-def check_device() -> Check:
-    from .training import get_device
-
-    device = get_device()
-    note = {"cuda": "an NVIDIA GPU", "mps": "Apple's GPU"}.get(device.type, "no GPU; the series is sized for a CPU")
-    return Check(True, "device", f"{device} ({note})")
-
-
-def check_data(root: str | os.PathLike) -> Check:
-    from .data import DataError, prepare_fashion_mnist
-
-    try:
-        raw, source = prepare_fashion_mnist(root)
-    except DataError as exc:
-        return Check(False, "FashionMNIST", str(exc))
-    shown = "already extracted" if source == str(raw) else f"taken from {source}"
-    return Check(True, "FashionMNIST", f"in {raw} ({shown})")
+def check_ipywidgets() -> Check:
+    if _in_colab():  # Colab ships ipywidgets 7.7 and renders it itself; the panel works with 7.7 and 8
+        version = _version("ipywidgets")
+        return Check(version is not None, "ipywidgets",
+                     f"{version} (Colab's)" if version else "not installed: %pip install 'ipywidgets>=7.7,<8'")
+    return check_package("ipywidgets", "ipywidgets", 8)
 
 
 def _server_extensions(info: dict) -> list[str] | None:
@@ -133,22 +236,61 @@ def check_widget_extension() -> Check:
     return Check(False, what, f"{WIDGET_EXTENSION} is not installed here: {fix}")
 
 
+def _course_module(name: str):
+    """Import helpers.<name>, from the repository's folder if helpers is not installed here."""
+    from importlib import import_module
+
+    try:
+        return import_module(f"helpers.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != "helpers":
+            raise
+        sys.path.insert(0, str(REPO))
+        return import_module(f"helpers.{name}")
+
+
+def check_device() -> Check:
+    try:
+        training = _course_module("training")
+    except Exception as exc:
+        return Check(False, "device", f"not checked: {_first_line(exc)} (see the lines above)")
+    device = training.get_device()
+    note = {"cuda": "an NVIDIA GPU", "mps": "Apple's GPU"}.get(device.type, "no GPU; the series is sized for a CPU")
+    return Check(True, "device", f"{device} ({note})")
+
+
+def check_data(root: str | os.PathLike) -> Check:
+    try:
+        data = _course_module("data")
+    except Exception as exc:
+        return Check(False, "FashionMNIST", f"not checked: {_first_line(exc)} (see the lines above)")
+    try:
+        raw, source = data.prepare_fashion_mnist(root)
+    except data.DataError as exc:
+        return Check(False, "FashionMNIST", str(exc))
+    shown = "already extracted" if source == str(raw) else f"taken from {source}"
+    return Check(True, "FashionMNIST", f"in {raw} ({shown})")
+
+
 def run_checks(root: str | os.PathLike = "data") -> list[Check]:
     """Return every check, in the order a learner would fix them."""
-    return [
-        check_python(),
-        check_torch(),
-        check_torchvision(),
-        check_package("ipywidgets", "ipywidgets", 8),
-        check_package("jupyterlab", "JupyterLab", 4),
-        check_widget_extension(),
-        check_device(),
-        check_data(root),
-    ]
+    checks = [check_python(), check_interpreter(), check_torch(), check_torchvision(), check_numpy(),
+              check_package("matplotlib", "matplotlib", 3), check_ipywidgets()]
+    if not _in_colab():  # Colab has its own front end, not JupyterLab
+        checks += [check_package("jupyterlab", "JupyterLab", 4), check_widget_extension()]
+    return checks + [check_device(), check_data(root)]
+
+
+def _series_version() -> str:
+    """helpers' version, read from its __init__.py (importing it is not needed)."""
+    text = Path(__file__).with_name("__init__.py").read_text(encoding="utf-8")
+    found = re.search(r'^__version__ = "([^"]+)"', text, re.M)
+    return found.group(1) if found else "?"
 
 
 def doctor(root: str | os.PathLike = "data") -> bool:
     """Print one line per check, OK or what to do; return True when every check passed."""
+    print(f"Set-up check for the series, version {_series_version()} ({REPO})")
     checks = run_checks(root)
     width = max(len(c.what) for c in checks)
     for c in checks:
@@ -157,7 +299,7 @@ def doctor(root: str | os.PathLike = "data") -> bool:
         for more in lines[1:]:
             print(f"     {'':<{width}}  {more}")
     passed = all(c.ok for c in checks)
-    print("All set." if passed else "Fix the lines marked FIX, then run this again.")
+    print("All set." if passed else "Fix the lines marked FIX, from the top, then run this again.")
     return passed
 
 
@@ -168,3 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", default="data", help="folder that gets FashionMNIST/raw/ (default: data)")
     args = parser.parse_args(argv)
     return 0 if doctor(args.root) else 1
+
+
+if __name__ == "__main__":  # python helpers/doctor.py
+    raise SystemExit(main())

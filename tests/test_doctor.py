@@ -12,8 +12,8 @@ from helpers import doctor as hdoctor
 
 def test_every_check_passes_in_the_set_up_environment(data_root):
     checks = hdoctor.run_checks(data_root)
-    assert [c.what for c in checks] == ["Python", "torch", "torchvision", "ipywidgets", "JupyterLab",
-                                        "widgets in JupyterLab", "device", "FashionMNIST"]
+    assert [c.what for c in checks] == ["Python", "interpreter", "torch", "torchvision", "NumPy", "matplotlib",
+                                        "ipywidgets", "JupyterLab", "widgets in JupyterLab", "device", "FashionMNIST"]
     assert all(c.ok for c in checks), [c for c in checks if not c.ok]
 
 
@@ -23,7 +23,8 @@ def test_the_command_prints_ok_lines_and_exits_0(data_root):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.strip().splitlines()
-    assert lines[-1] == "All set." and all(line.startswith("OK ") for line in lines[:-1])
+    assert lines[0].startswith("Set-up check for the series, version ")
+    assert lines[-1] == "All set." and all(line.startswith("OK ") for line in lines[1:-1])
 
 
 def test_a_missing_package_names_the_install_command(monkeypatch):
@@ -32,13 +33,49 @@ def test_a_missing_package_names_the_install_command(monkeypatch):
 
     monkeypatch.setattr(hdoctor.metadata, "version", version)
     check = hdoctor.check_package("ipywidgets", "ipywidgets", 8)
-    assert not check.ok and "pip install -r requirements.txt" in check.detail
+    assert not check.ok and "-m pip install -r" in check.detail and "requirements.txt" in check.detail
 
 
 def test_an_old_package_names_the_upgrade(monkeypatch):
     monkeypatch.setattr(hdoctor.metadata, "version", lambda name: "7.8.1")
     check = hdoctor.check_package("ipywidgets", "ipywidgets", 8)
     assert not check.ok and "7.8.1 is too old" in check.detail and "pip install 'ipywidgets>=8'" in check.detail
+
+
+def test_colab_s_ipywidgets_7_is_accepted_there_only(monkeypatch, data_root):
+    monkeypatch.setattr(hdoctor.metadata, "version", lambda name: "7.7.1")
+    assert not hdoctor.check_ipywidgets().ok
+    monkeypatch.setenv("COLAB_RELEASE_TAG", "release-colab-test")
+    check = hdoctor.check_ipywidgets()
+    assert check.ok and "7.7.1 (Colab's)" == check.detail
+    assert "JupyterLab" not in [c.what for c in hdoctor.run_checks(data_root)]  # Colab has its own front end
+
+
+@pytest.mark.parametrize("torch_version, vision_version, pair", [("2.13.0", "0.29.1", "0.28"),
+                                                                   ("2.2.2+cpu", "0.18.0", "0.17")])
+def test_a_torchvision_of_another_torch_is_named_with_its_pair(monkeypatch, torch_version, vision_version, pair):
+    versions = {"torch": torch_version, "torchvision": vision_version}
+    monkeypatch.setattr(hdoctor.metadata, "version", lambda name: versions[name])
+    check = hdoctor.check_torchvision()
+    assert not check.ok and f"needs torchvision {pair}" in check.detail
+    assert f'"torchvision=={pair}.*"' in check.detail and f'"torch=={torch_version.split("+")[0]}"' in check.detail
+
+
+def test_numpy_2_beside_torch_2_2_is_named(monkeypatch):
+    versions = {"torch": "2.2.2", "numpy": "2.1.0"}
+    monkeypatch.setattr(hdoctor.metadata, "version", lambda name: versions[name])
+    check = hdoctor.check_numpy()
+    assert not check.ok and "pip install \"numpy<2\"" in check.detail
+    versions["torch"] = "2.14.1"
+    assert hdoctor.check_numpy().ok
+
+
+def test_python_3_9_gets_the_command_that_installs_3_11(monkeypatch):
+    monkeypatch.setattr(hdoctor.sys, "version_info", (3, 9, 6))
+    monkeypatch.setattr(hdoctor.platform, "python_version", lambda: "3.9.6")
+    monkeypatch.setattr(hdoctor.platform, "system", lambda: "Darwin")
+    check = hdoctor.check_python()
+    assert not check.ok and "3.9.6 is too old" in check.detail and "brew install python@3.11" in check.detail
 
 
 def test_missing_data_lists_the_ways_to_get_it(monkeypatch, tmp_path, capsys):
@@ -50,7 +87,7 @@ def test_missing_data_lists_the_ways_to_get_it(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(hdoctor, "run_checks", lambda root: [check])
     assert hdoctor.doctor(tmp_path / "root") is False
     out = capsys.readouterr().out
-    assert out.startswith("FIX  FashionMNIST  FashionMNIST was not found") and "Fix the lines marked FIX" in out
+    assert out.splitlines()[1].startswith("FIX  FashionMNIST  FashionMNIST was not found") and "Fix the lines marked FIX" in out
 
 
 class FakeLab(http.server.BaseHTTPRequestHandler):
