@@ -1,15 +1,29 @@
 # make lab        set everything up, then open the series in JupyterLab
 # make test       set everything up, then run every test (unit tests, every notebook, the English ones twice, the browser test)
 # make test-fast  the unit tests alone, in well under a minute
+# make test-floor the unit tests and 01-06 in a second venv with the oldest supported versions (.venv-floor)
+# make kernel     register the course's Python as the Jupyter kernel "Python (fashion-optim)", for other front ends
 # make slides     reveal.js decks of the core notebooks in slides/ (see INSTRUCTORS.md)
 # make offline-kit  a folder with the wheels, the data and the notebooks for a room without internet
+#
+# TORCH_BUILD=auto|cpu|pypi chooses PyTorch's build (scripts/install_torch.py): auto takes the CPU-only build on
+# Linux without an NVIDIA GPU, PyPI's elsewhere. PYTHON=/path/to/python3.11 chooses the interpreter.
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 DATA   := data
+TORCH_BUILD ?= auto
+LOCK   := requirements-lock.txt
+FLOOR  := .venv-floor
 # JupyterLab refuses to run as root unless told; CI and some containers are root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+# A venv whose pip no longer runs (half-made, or its Python removed) is made again: forget what it had.
+ifneq ($(wildcard $(VENV)/.installed*),)
+ifneq ($(shell $(BIN)/python -m pip --version >/dev/null 2>&1 && echo ok),ok)
+$(shell rm -f $(VENV)/.installed $(VENV)/.installed-dev)
+endif
+endif
 
 # The notebooks run twice: as they come, and again on a second numeric path that stands for another
 # learner's machine: MKL's conservative kernels, ATen without AVX2/AVX-512, one thread. Every float
@@ -19,27 +33,60 @@ NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --nbval-saniti
 SECOND_NUMERIC_PATH := MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1
 ENGLISH_NOTEBOOKS := $(filter-out %.zh-CN.ipynb,$(wildcard notebooks/*.ipynb))
 
-.PHONY: lab test test-fast setup data browser fonts lint benchmark clean slides offline-kit workshop scale
+.PHONY: lab test test-fast test-floor setup setup-dev kernel lock data browser fonts lint benchmark clean slides offline-kit workshop scale
 
 lab: setup data fonts
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
-test: setup data browser fonts workshop scale lint
+test: setup-dev data browser fonts workshop scale lint
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -v
 	@echo "--- the English notebooks again, on the second numeric path: $(SECOND_NUMERIC_PATH)"
 	$(SECOND_NUMERIC_PATH) $(BIN)/python -m pytest $(ENGLISH_NOTEBOOKS) $(NBVAL) -v
 
-test-fast: setup data
+test-fast: setup-dev data
 	$(BIN)/python -m pytest tests -m "not slow" -q
 
+# The oldest versions the series supports (requirements-floor.txt) in a venv of their own: the unit tests and 01-06.
+FLOOR_NOTEBOOKS := $(filter-out %.zh-CN.ipynb,$(wildcard notebooks/0[1-6]_*.ipynb))
+test-floor: data
+	bash scripts/make_venv.sh $(FLOOR)
+	$(FLOOR)/bin/python -m pip install --quiet --upgrade pip
+	$(FLOOR)/bin/python scripts/install_torch.py --build $(TORCH_BUILD) -c requirements-floor.txt
+	$(FLOOR)/bin/python -m pip install --quiet -r requirements-dev.txt -c requirements-floor.txt
+	$(FLOOR)/bin/python -m pip install --quiet --no-deps -e .
+	$(FLOOR)/bin/python -m helpers doctor --root $(DATA)
+	$(FLOOR)/bin/python -m pytest tests -m "not slow" -q
+	$(FLOOR)/bin/python -m pytest $(FLOOR_NOTEBOOKS) $(NBVAL)
+
+# The learners' set-up: the ranges in requirements.txt, PyTorch's build chosen for this machine.
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(VENV)/.installed: requirements.txt pyproject.toml scripts/install_torch.py
+	bash scripts/make_venv.sh $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python scripts/install_torch.py --build $(TORCH_BUILD)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# The tests' set-up: the learners' packages and the test tools, at the exact versions of the lock (as CI runs them).
+setup-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(LOCK) pyproject.toml scripts/install_torch.py
+	bash scripts/make_venv.sh $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python scripts/install_torch.py --build $(TORCH_BUILD) -c $(LOCK)
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(VENV)/.installed $@
+
+# Write the lock from the set-up that passed make test (run after make test, commit the file).
+lock: setup-dev workshop scale
+	{ echo "# Exact versions for make test and CI (pip install -c): make lock writes it from a set-up that passed."; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e '; } > $(LOCK)
+
+kernel: setup
+	$(BIN)/python -m ipykernel install --user --name fashion-optim --display-name "Python (fashion-optim)"
 
 # The dataset: Debian's package where it can be installed, else the files already here, else a download.
 data: setup
@@ -54,13 +101,13 @@ fonts:
 	bash scripts/system-packages.sh fonts
 
 # jupyterlab-rise: present a notebook as live slides in JupyterLab (an optional extra, helpers[workshop]).
-workshop: setup
-	$(BIN)/python -m pip install --quiet -e ".[workshop]"
+workshop: setup-dev
+	$(BIN)/python -m pip install --quiet -e ".[workshop]" -c $(LOCK)
 	bash scripts/system-packages.sh npm
 
 # Ray Tune, for 16_sweeps (an optional extra, helpers[scale]); 15_distributed needs only PyTorch.
-scale: setup
-	$(BIN)/python -m pip install --quiet -e ".[scale]"
+scale: setup-dev
+	$(BIN)/python -m pip install --quiet -e ".[scale]" -c $(LOCK)
 
 slides: workshop
 	$(BIN)/python scripts/slides.py build
@@ -68,12 +115,12 @@ slides: workshop
 offline-kit: setup data slides
 	$(BIN)/python scripts/offline_kit.py offline-kit
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check helpers tests benchmarks notebooks scripts
 
-benchmark: setup data
+benchmark: setup-dev data
 	$(BIN)/python benchmarks/epoch_time.py
 	$(BIN)/python benchmarks/ddp_epoch_time.py
 
 clean:
-	rm -rf $(VENV) test-output slides offline-kit
+	rm -rf $(VENV) $(FLOOR) test-output slides offline-kit
