@@ -1,8 +1,8 @@
 """Build and keep in step the Simplified Chinese twins of the notebooks.
 
 A twin, ``notebooks/NN_topic.zh-CN.ipynb``, sits beside its English notebook (so that paths such as
-``../data`` stay the same). Its code cells are the English ones, byte for byte, except the first, which
-starts with the line that picks the language; its markdown cells are its own, one for each English one.
+``../data`` stay the same). Its code cells are the English ones, byte for byte, except the first (the second in 01, after the set-up
+check), which starts with the line that picks the language; its markdown cells are its own, one for each English one.
 
     python scripts/zh_twins.py sync [notebooks/NN_topic.ipynb ...]        copy the English code into each twin
     python scripts/zh_twins.py new notebooks/NN_topic.ipynb cells.json    make a twin from translated markdown
@@ -33,9 +33,16 @@ def twin_path(english: Path) -> Path:
     return english.with_name(english.stem + SUFFIX + ".ipynb")
 
 
+DOCTOR_IMPORT = "from helpers.doctor import doctor"
+
+
 def twin_code(english_sources: list[str]) -> list[str]:
-    """Return what the twin's code cells must hold, given the English notebook's."""
-    return [LANGUAGE_LINE + src if i == 0 else src for i, src in enumerate(english_sources)]
+    """Return what the twin's code cells must hold, given the English notebook's.
+
+    The language line goes at the top of the first code cell, or of the one after it when the first is
+    the set-up check (01's), which must run even where helpers cannot be imported yet."""
+    first = 1 if english_sources and DOCTOR_IMPORT in english_sources[0] and len(english_sources) > 1 else 0
+    return [LANGUAGE_LINE + src if i == first else src for i, src in enumerate(english_sources)]
 
 
 def _code_sources(nb) -> list[str]:

@@ -52,6 +52,12 @@ def test_the_code_check_can_fail():
     assert zh_twins.twin_code(["import torch\n", "print(2)\n"]) != twin
 
 
+def test_the_set_up_check_runs_before_the_language_line():
+    sources = ["import sys\nfrom helpers.doctor import doctor\n", "import torch\n"]
+    twin = zh_twins.twin_code(sources)
+    assert twin[0] == sources[0] and twin[1] == zh_twins.LANGUAGE_LINE + sources[1]
+
+
 @pytest.mark.parametrize("twin", TWINS, ids=lambda p: p.stem)
 def test_the_prose_is_chinese_and_built_like_the_english(twin):
     cells = load(twin)["cells"]
