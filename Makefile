@@ -46,14 +46,15 @@ test: setup-dev data browser fonts workshop scale lint
 test-fast: setup-dev data
 	$(BIN)/python -m pytest tests -m "not slow" -q
 
-# The oldest versions the series supports (requirements-floor.txt) in a venv of their own: the unit tests and 01-06.
+# The oldest versions the series supports (requirements-floor.txt, Ray's included) in a venv of their own:
+# the unit tests and 01-06.
 FLOOR_NOTEBOOKS := $(filter-out %.zh-CN.ipynb,$(wildcard notebooks/0[1-6]_*.ipynb))
 test-floor: data
 	bash scripts/make_venv.sh $(FLOOR)
 	$(FLOOR)/bin/python -m pip install --quiet --upgrade pip
 	$(FLOOR)/bin/python scripts/install_torch.py --build $(TORCH_BUILD) -c requirements-floor.txt
 	$(FLOOR)/bin/python -m pip install --quiet -r requirements-dev.txt -c requirements-floor.txt
-	$(FLOOR)/bin/python -m pip install --quiet --no-deps -e .
+	$(FLOOR)/bin/python -m pip install --quiet -e ".[scale]" -c requirements-floor.txt
 	$(FLOOR)/bin/python -m helpers doctor --root $(DATA)
 	$(FLOOR)/bin/python -m pytest tests -m "not slow" -q
 	$(FLOOR)/bin/python -m pytest $(FLOOR_NOTEBOOKS) $(NBVAL)

@@ -24,14 +24,9 @@ INSTALL_LINE = "python -m pip install --no-index --find-links wheels -r requirem
 
 
 def learner_requirements() -> list[str]:
-    """The packages in requirements.txt a learner needs (the tests' tools left out), and helpers itself."""
-    lines = []
-    for line in (REPO / "requirements.txt").read_text().splitlines():
-        if line.strip() == "# tests":
-            break
-        if line.strip() and not line.startswith("#"):
-            lines.append(line.strip())
-    return lines + ["helpers"]
+    """The packages in requirements.txt (the learner's; the tests' tools are in requirements-dev.txt), and helpers."""
+    lines = [line.split(" #")[0].strip() for line in (REPO / "requirements.txt").read_text().splitlines()]
+    return [line for line in lines if line and not line.startswith("#")] + ["helpers"]
 
 
 def write_data(kit: Path) -> Path:
