@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Print the command of a Python the series can use (3.10 or newer), or say how to get one and fail.
-# PYTHON=... picks one; otherwise the newest of python3.13 ... python3.10, python3, python on PATH.
+# PYTHON=... picks one; otherwise the first of python3.11 (the tested one), 3.12, 3.10, 3.13, python3, python on PATH.
 set -u
 version_of() {  # "3 11" for a working interpreter, nothing for a missing or broken one
   "$1" -c 'import sys; print(*sys.version_info[:2])' 2>/dev/null
@@ -8,7 +8,7 @@ version_of() {  # "3 11" for a working interpreter, nothing for a missing or bro
 ok() { local v; v=$(version_of "$1") || return 1; [ -n "$v" ] || return 1; set -- $v; [ "$1" -gt 3 ] || { [ "$1" -eq 3 ] && [ "$2" -ge 10 ]; }; }
 
 if [ -n "${PYTHON:-}" ]; then candidates=("$PYTHON"); else
-  candidates=(python3.13 python3.12 python3.11 python3.10 python3 python)
+  candidates=(python3.11 python3.12 python3.10 python3.13 python3 python)  # the tested one first
 fi
 seen=""
 for py in "${candidates[@]}"; do

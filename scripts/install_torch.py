@@ -60,7 +60,10 @@ def reachable(url: str, timeout: float = 10) -> str | None:
 def pip_install(specs: list[str], extra: list[str]) -> None:
     command = [sys.executable, "-m", "pip", "install", "--quiet", *extra, *specs]
     print("+", " ".join(command), flush=True)
-    subprocess.run(command, check=True)
+    if subprocess.run(command).returncode != 0:
+        raise SystemExit("pip could not install PyTorch (its message is above). Check the network and the disk "
+                         "(PyPI's Linux build needs about 5 GB), then run the same command again; "
+                         "SETUP.md's troubleshooting table lists the usual causes.")
 
 
 def describe() -> str:

@@ -186,6 +186,14 @@ def test_an_old_python_on_path_is_refused_with_how_to_install_3_11(tmp_path):
     assert "python3.11" in done.stderr and "make lab PYTHON=" in done.stderr
 
 
+def test_make_setup_stops_at_an_old_python_before_installing_anything(tmp_path):
+    old = fake_python(tmp_path / "bin", "3.9.6")
+    done = subprocess.run(["make", "setup", f"VENV={tmp_path / 'venv'}", f"PYTHON={old}"], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "No Python 3.10 or newer found" in done.stderr
+    assert "pip install" not in done.stdout and not (tmp_path / "venv").exists()
+
+
 def test_python_named_by_hand_is_checked_too(tmp_path):
     old = fake_python(tmp_path, "3.9.6")
     assert run_script(["scripts/find_python.sh"], ["/usr/bin", "/bin"], PYTHON=str(old)).returncode == 1
