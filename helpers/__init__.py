@@ -5,6 +5,8 @@ asked for, so that ``import helpers`` needs nothing beyond Python itself: the se
 ``python -m helpers doctor``, can then run before PyTorch is installed and say what is missing.
 """
 
+from __future__ import annotations
+
 from importlib import import_module
 
 __version__ = "1.0.0"  # as in pyproject.toml and CHANGELOG.md

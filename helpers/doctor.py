@@ -15,7 +15,12 @@ import platform
 import re
 import sys
 import urllib.request
-from importlib import metadata
+
+try:
+    from importlib import metadata
+except ImportError:  # Python 3.7 and older: too old to check further
+    sys.exit(f"FIX  Python {platform.python_version()} is too old: the series needs 3.10 or newer "
+             "(3.11 is tested). Install 3.11 (see SETUP.md), then make the environment again with it.")
 from pathlib import Path
 from typing import NamedTuple
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -185,3 +186,22 @@ doctor("../data")
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def _runs(name: str) -> bool:
+    """True for an interpreter on PATH that starts (a version manager's shim for an inactive one does not)."""
+    return bool(shutil.which(name)) and subprocess.run([name, "-c", "pass"], capture_output=True).returncode == 0
+
+
+OLD_PYTHONS = [name for name in ("python3.9", "python3.8", "python3.7") if _runs(name)]
+
+
+@pytest.mark.parametrize("old", OLD_PYTHONS or [pytest.param("python3.9", marks=pytest.mark.skip(
+    reason="no Python older than 3.10 on PATH here"))])
+def test_the_doctor_tells_an_old_python_what_to_install(old, tmp_path):
+    done = subprocess.run([old, str(REPO / "helpers" / "doctor.py")], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    text = done.stdout + done.stderr
+    assert re.search(r"FIX  Python\s+3\.[789]\.\d+ is too old: the series needs 3.10 or newer", text), text
+    assert "3.11" in text
