@@ -201,6 +201,7 @@ def test_python_named_by_hand_is_checked_too(tmp_path):
     assert done.returncode == 0 and done.stdout.strip() == sys.executable
 
 
+@pytest.mark.slow  # makes a venv: a few seconds
 def test_a_venv_without_pip_is_made_again(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
