@@ -1,4 +1,5 @@
 # make lab        set everything up, then open the series in JupyterLab
+# make setup      the course's .venv alone (PyTorch, requirements.txt, helpers), without opening anything
 # make test       set everything up, then run every test (unit tests, every notebook, the English ones twice, the browser test)
 # make test-fast  the unit tests alone, in well under a minute
 # make test-floor the unit tests and 01-06 in a second venv with the oldest supported versions (.venv-floor)
@@ -7,7 +8,8 @@
 # make offline-kit  a folder with the wheels, the data and the notebooks for a room without internet
 #
 # TORCH_BUILD=auto|cpu|pypi chooses PyTorch's build (scripts/install_torch.py): auto takes the CPU-only build on
-# Linux without an NVIDIA GPU, PyPI's elsewhere. PYTHON=/path/to/python3.11 chooses the interpreter.
+# Linux without an NVIDIA GPU, PyPI's elsewhere. PYTHON=/path/to/python3.11 chooses the interpreter. Both act when
+# .venv is made: to change either later, delete .venv first.
 
 VENV   := .venv
 BIN    := $(VENV)/bin

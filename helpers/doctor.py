@@ -80,9 +80,10 @@ def install_command() -> str:
     """The one command that installs the course's packages into this Python."""
     if _foreign():
         return "Switch to the course's Python first (the 'interpreter' line above)."
-    requirements = REPO / "requirements.txt"
-    if requirements.exists():
-        return f'"{sys.executable}" -m pip install -r "{requirements}"   (or, with make: make setup)'
+    requirements, installer = REPO / "requirements.txt", REPO / "scripts" / "install_torch.py"
+    if requirements.exists() and installer.exists():  # PyTorch's build for this machine first, then the rest
+        command = (f'"{sys.executable}" "{installer}" && "{sys.executable}" -m pip install -r "{requirements}"')
+        return command + ("" if os.name == "nt" else "   (or, with make: make setup)")
     return f'"{sys.executable}" -m pip install torch torchvision numpy matplotlib ipywidgets'
 
 
@@ -155,10 +156,11 @@ def check_torchvision() -> Check:
         # torch 2.N pairs with torchvision 0.(N+15): 2.2 with 0.17, 2.14 with 0.29.
         if len(t) >= 2 and len(v) >= 2 and t[0] == 2 and v[0] == 0 and v[1] != t[1] + 15:
             pair = f"0.{t[1] + 15}"
+            cpu = " --index-url https://download.pytorch.org/whl/cpu" if "+cpu" in torch_version else ""
             return Check(False, "torchvision",
                          f"{vision_version} does not go with torch {torch_version} (torch 2.{t[1]} needs torchvision "
                          f"{pair}): \"{sys.executable}\" -m pip install \"torch=={torch_version.split('+')[0]}\" "
-                         f"\"torchvision=={pair}.*\"")
+                         f"\"torchvision=={pair}.*\"{cpu}")
     try:
         from torchvision import datasets  # noqa: F401  (fails when torchvision was built for another torch)
     except Exception as exc:
@@ -293,9 +295,21 @@ def _series_version() -> str:
     return found.group(1) if found else "?"
 
 
+def _commit() -> str:
+    """', commit abc1234' when the series is a git checkout, so a room can see it has one version; else ''."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return f", commit {done.stdout.strip()}" if done.returncode == 0 and done.stdout.strip() else ""
+
+
 def doctor(root: str | os.PathLike = "data") -> bool:
     """Print one line per check, OK or what to do; return True when every check passed."""
-    print(f"Set-up check for the series, version {_series_version()} ({REPO})")
+    print(f"Set-up check for the series, version {_series_version()}{_commit()} ({REPO})")
     checks = run_checks(root)
     width = max(len(c.what) for c in checks)
     for c in checks:

@@ -23,8 +23,8 @@ done
   [ -n "$seen" ] && printf 'Found:\n%s' "$seen"
   case "$(uname -s 2>/dev/null)" in
     Darwin) echo "Install 3.11 on macOS: brew install python@3.11 (Homebrew), or the macOS installer from python.org." ;;
-    Linux)  echo "Install 3.11 on Linux: sudo apt install python3.11 python3.11-venv (Debian 12, Ubuntu 23.04+;"
-            echo "  older Ubuntu: the deadsnakes PPA), sudo dnf install python3.11 (Fedora), or conda (SETUP.md)." ;;
+    Linux)  echo "Install 3.11 on Linux: sudo apt install python3.11 python3.11-venv (Debian 12, Ubuntu 22.04;"
+            echo "  Ubuntu 20.04: the deadsnakes PPA), sudo dnf install python3.11 (Fedora), or conda (SETUP.md)." ;;
     *)      echo "Install 3.11 on Windows: winget install Python.Python.3.11, or the installer from python.org." ;;
   esac
   echo "Then run make again, or name it: make lab PYTHON=/path/to/python3.11"

@@ -58,7 +58,8 @@ def reachable(url: str, timeout: float = 10) -> str | None:
 
 
 def pip_install(specs: list[str], extra: list[str]) -> None:
-    command = [sys.executable, "-m", "pip", "install", "--quiet", *extra, *specs]
+    quiet = [] if sys.stdout.isatty() else ["--quiet"]  # in a terminal, pip's progress bar shows it is working
+    command = [sys.executable, "-m", "pip", "install", *quiet, *extra, *specs]
     print("+", " ".join(command), flush=True)
     if subprocess.run(command).returncode != 0:
         raise SystemExit("pip could not install PyTorch (its message is above). Check the network and the disk "
@@ -89,14 +90,15 @@ def main(argv: list[str] | None = None) -> int:
     if build == "cpu":
         why_not = reachable(CPU_INDEX)
         if why_not is None:
-            print(f"Installing PyTorch's CPU-only build from {CPU_INDEX} (about 0.2 GB).", flush=True)
+            print(f"Installing PyTorch's CPU-only build from {CPU_INDEX} (about 0.2 GB; a minute or two).", flush=True)
             pip_install(specs, extra + ["--index-url", CPU_INDEX])
             print(f"Installed {describe()}.")
             return 0
         print(f"PyTorch's CPU-only index ({CPU_INDEX}) cannot be reached ({why_not}); "
-              "installing PyPI's build instead (on Linux about 3 GB to download, 5 GB on disk).", flush=True)
+              "installing PyPI's build instead (on Linux about 3 GB to download, 5 GB on disk: on a slow link this "
+              "takes many minutes; leave it running).", flush=True)
     else:
-        print("Installing PyTorch from PyPI.", flush=True)
+        print("Installing PyTorch from PyPI (on a slow link this takes several minutes; leave it running).", flush=True)
     pip_install(specs, extra)
     print(f"Installed {describe()}.")
     return 0

@@ -35,9 +35,10 @@ if command -v apt-get >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ] || [ -n "$sudo" ]; then
     echo "Installing Debian's $pkg ..."
     export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq
-    $sudo apt-get install -y -qq "$pkg" >/dev/null
-    exit 0
+    if $sudo apt-get update -qq && $sudo apt-get install -y -qq "$pkg" >/dev/null; then
+      exit 0
+    fi
+    echo "Note: apt could not install $pkg (see above); going on without it."
   fi
 fi
 if [ "$what" = dataset ]; then
