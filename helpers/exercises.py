@@ -141,7 +141,12 @@ def check_parameter_guess(model: nn.Module, guess: int) -> Verdict:
     if _nothing_yet(model, guess):
         return Verdict(False)
     real = sum(p.numel() for p in model.parameters())
-    out = model(torch.zeros(2, 1, 28, 28))
+    try:
+        out = model(torch.zeros(2, 1, 28, 28))
+    except Exception as exc:  # e.g. no nn.Flatten(): a Linear layer is handed images of shape [1, 28, 28]
+        return _report(False, "", tr("calling the model on a batch of images failed with {failed}. It gets images "
+                                     "of shape [1, 28, 28]: does it start with nn.Flatten()?",
+                                     failed=f"{type(exc).__name__}: {exc}"))
     if out.shape != (2, 10):
         return _report(False, "", tr("the model should output 10 scores per image, it gives shape {shape}.",
                                      shape=list(out.shape)))

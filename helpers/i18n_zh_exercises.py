@@ -16,6 +16,9 @@ EXERCISES = {
     "a mean of batch means is off when the last batch is smaller.":
         "把每个批次的像素总和与像素个数分别累加，最后只做一次除法：最后一个批次较小时，各批次均值的平均值会有偏差。",
     # --- 02_model ------------------------------------------------------------------------------------
+    "calling the model on a batch of images failed with {failed}. It gets images of shape [1, 28, 28]: "
+    "does it start with nn.Flatten()?":
+        "用一批图像调用模型时出错：{failed}。模型收到的图像形状是 [1, 28, 28]：它是否以 nn.Flatten() 开头？",
     "the model should output 10 scores per image, it gives shape {shape}.":
         "模型应为每张图像输出 10 个得分，但它输出的形状是 {shape}。",
     "{real:,} parameters.": "共 {real:,} 个参数。",

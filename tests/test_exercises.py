@@ -79,6 +79,15 @@ def test_02_parameter_guess():
     assert not ex.check_parameter_guess(None, None)
 
 
+def test_02_parameter_guess_without_flatten_gets_the_hint_not_a_traceback(capsys):
+    from torch import nn
+
+    no_flatten = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10))  # the slip 02's notes name
+    assert not ex.check_parameter_guess(no_flatten, 407_050)
+    said = capsys.readouterr().out
+    assert "nn.Flatten()" in said and "RuntimeError" in said
+
+
 def test_02_predict():
     ns = solved("02_model", 1)
     assert ex.check_predict(ns["predict"])
