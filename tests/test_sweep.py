@@ -64,7 +64,10 @@ def test_sweep_on_ray_tune_reports_every_epoch_and_asha_stops_the_poor_trials(fa
         assert epochs == list(range(1, len(epochs) + 1))
     rows = sweep_rows(results)
     ran = {row["lr"]: row["epochs"] for row in rows}
-    assert ran[0.05] == 2 and ran[1e-4] == 1 and ran[2e-4] == 1  # the tiny rates stopped at the first rung
+    # Ray may start the first two trials in either order, so the good rate that reaches rung 1 first goes on
+    # (a first arrival always does) and the other goes on only if it beats it; the tiny rates, which come
+    # after both, fall in the bottom half and stop at the first rung.
+    assert max(ran[0.05], ran[0.04]) == 2 and ran[1e-4] == 1 and ran[2e-4] == 1
     assert [r["val_acc"] for r in rows] == sorted((r["val_acc"] for r in rows), reverse=True)
     assert rows[0]["lr"] in (0.05, 0.04) and rows[0]["val_acc"] > 0.5
     settings = best_settings(rows)
