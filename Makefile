@@ -52,35 +52,33 @@ test-fast: setup-dev data
 # the unit tests and 01-06.
 FLOOR_NOTEBOOKS := $(filter-out %.zh-CN.ipynb,$(wildcard notebooks/0[1-6]_*.ipynb))
 test-floor: data
-	bash scripts/make_venv.sh $(FLOOR)
-	$(FLOOR)/bin/python -m pip install --quiet --upgrade pip
-	$(FLOOR)/bin/python scripts/install_torch.py --build $(TORCH_BUILD) -c requirements-floor.txt
-	$(FLOOR)/bin/python -m pip install --quiet -r requirements-dev.txt -c requirements-floor.txt
-	$(FLOOR)/bin/python -m pip install --quiet -e ".[scale]" -c requirements-floor.txt
+	$(call install,$(FLOOR),requirements-dev.txt,-c requirements-floor.txt,-e ".[scale]")
 	$(FLOOR)/bin/python -m helpers doctor --root $(DATA)
 	$(FLOOR)/bin/python -m pytest tests -m "not slow" -q
 	$(FLOOR)/bin/python -m pytest $(FLOOR_NOTEBOOKS) $(NBVAL)
+
+# $(call install,VENV,REQUIREMENTS,CONSTRAINTS,HELPERS): a working venv, PyTorch's build for this machine, the
+# requirements, then helpers itself (HELPERS: its pip arguments, e.g. --no-deps -e .).
+define install
+	bash scripts/make_venv.sh $(1)
+	$(1)/bin/python -m pip install --quiet --upgrade pip
+	$(1)/bin/python scripts/install_torch.py --build $(TORCH_BUILD) $(3)
+	$(1)/bin/python -m pip install --quiet -r $(2) $(3)
+	$(1)/bin/python -m pip install --quiet $(3) $(4)
+endef
 
 # The learners' set-up: the ranges in requirements.txt, PyTorch's build chosen for this machine.
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt pyproject.toml scripts/install_torch.py
-	bash scripts/make_venv.sh $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python scripts/install_torch.py --build $(TORCH_BUILD)
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(call install,$(VENV),requirements.txt,,--no-deps -e .)
 	touch $@
 
 # The tests' set-up: the learners' packages and the test tools, at the exact versions of the lock (as CI runs them).
 setup-dev: $(VENV)/.installed-dev
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(LOCK) pyproject.toml scripts/install_torch.py
-	bash scripts/make_venv.sh $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python scripts/install_torch.py --build $(TORCH_BUILD) -c $(LOCK)
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c $(LOCK)
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(call install,$(VENV),requirements-dev.txt,-c $(LOCK),--no-deps -e .)
 	touch $(VENV)/.installed $@
 
 # Write the lock from the set-up that passed make test (run after make test, commit the file).

@@ -106,7 +106,8 @@ def check_python() -> Check:
         return Check(True, "Python", here)
     how = {"Darwin": "brew install python@3.11, or the installer from python.org",
            "Windows": "winget install Python.Python.3.11, or the installer from python.org"}.get(
-        platform.system(), "sudo apt install python3.11 python3.11-venv (Debian/Ubuntu), or your system's python3.11")
+        platform.system(), "sudo apt install python3.11 python3.11-venv on Debian 12 or Ubuntu 22.04, the deadsnakes "
+                           "PPA on Ubuntu 20.04, or conda")
     return Check(False, "Python", f"{here} is too old: the series needs 3.10 or newer (3.11 is tested). "
                                   f"Install 3.11 ({how}), then make the environment again with it (SETUP.md).")
 

@@ -85,9 +85,15 @@ def test_ci_installs_exact_versions_from_the_lock():
     assert all("==" in line for line in lock.values())
     for name in [*requirement_names(REPO / "requirements.txt"), *TOOLS]:
         assert name in lock, f"{name} is not pinned in requirements-lock.txt"
-    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
-    assert "-r requirements-dev.txt -c $(LOCK)" in makefile and "install_torch.py --build $(TORCH_BUILD) -c $(LOCK)" \
-        in makefile
+
+def test_make_setup_dev_installs_every_step_under_the_lock(tmp_path):
+    dry = subprocess.run(["make", "-n", "setup-dev", f"VENV={tmp_path / 'v'}"], cwd=REPO, capture_output=True,
+                         text=True, timeout=60)
+    assert dry.returncode == 0, dry.stderr
+    installs = [ln for ln in dry.stdout.splitlines() if "install_torch.py" in ln or "pip install" in ln]
+    steps = [ln for ln in installs if "--upgrade pip" not in ln]
+    assert len(steps) == 3 and all("-c requirements-lock.txt" in ln for ln in steps), installs
+    assert any("-r requirements-dev.txt" in ln for ln in steps) and any("--no-deps -e ." in ln for ln in steps)
 
 
 def test_the_package_s_own_dependencies_admit_colab_and_the_floor():
