@@ -3,6 +3,11 @@
 What is saved: outputs and execution counts 1..N. What is not: widget state and the run's
 timing metadata, which would change on every run.
 
+What the learner sees is set here too (``learner_view``): the cell that answers a "Predict first"
+prompt is saved with its output folded (JupyterLab unfolds it when the learner runs the cell), and a
+cell tagged ``test-only`` (asserts that keep the prose's claims true under the test suite) is saved
+with its source folded and left out of the slides.
+
     .venv/bin/python scripts/refresh_notebooks.py [notebooks/01_data.ipynb ...]
 """
 
@@ -16,6 +21,20 @@ import nbformat
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+PROMPTS = ("**Predict first:**", "**先预测：**")
+TEST_ONLY = "test-only"
+
+
+def learner_view(nb) -> None:
+    """Fold what the learner should not read yet: predictions' answers and the notebook's own checks."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and any(p in cell.source for p in PROMPTS):
+            answer = next((c for c in nb.cells[i + 1:] if c.cell_type == "code"), None)
+            if answer is not None:
+                answer.metadata.setdefault("jupyter", {})["outputs_hidden"] = True
+        if TEST_ONLY in cell.metadata.get("tags", []):
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+            cell.metadata["slideshow"] = {"slide_type": "skip"}
 
 
 def refresh(path: Path) -> float:
@@ -25,6 +44,7 @@ def refresh(path: Path) -> float:
                    store_widget_state=False, record_timing=False).execute()
     seconds = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
+    learner_view(nb)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":

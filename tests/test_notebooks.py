@@ -91,12 +91,18 @@ def test_ends_with_a_summary_and_exercises_with_checks_and_hidden_solutions(path
             compile(snippet, f"{path.stem} solution", "exec")
 
 
+def tags(cell) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem in CORE], ids=lambda p: p.stem)
 def test_at_least_three_checked_cells(path):
-    checked = [c for c in code_cells(load(path)) if source(c).startswith("# NBVAL_CHECK_OUTPUT")]
+    # a cell nbval compares with its saved output, or a folded cell of asserts
+    checked = [c for c in code_cells(load(path)) if {"nbval-check-output", "test-only"} & set(tags(c))]
     assert len(checked) >= 3
+    compared = [c for c in checked if "nbval-check-output" in tags(c)]
     if path.stem not in WITHOUT_OUTPUTS:
-        assert all(c["outputs"] for c in checked), "a checked cell with no output checks nothing"
+        assert all(c["outputs"] for c in compared), "a compared cell with no output checks nothing"
 
 
 def all_output_text(nb) -> str:
@@ -216,14 +222,62 @@ def test_exercises_are_saved_unattempted_without_their_hints(path):
         assert lines and all(line.startswith("Not attempted yet") for line in lines), said
 
 
-NBVAL_MARKERS = {"NBVAL_SKIP", "NBVAL_CHECK_OUTPUT", "NBVAL_IGNORE_OUTPUT", "NBVAL_RAISES_EXCEPTION"}
+# --- the learner sees the lesson, not the test suite --------------------------------------------
+
+ALL_NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# The notebooks a learner reads first: no cell of theirs shows only the notebook's own checks.
+LEARNER_FIRST = ["01_data", "02_model", "03_loss", "04_optimizer", "05_full_loop", "06_plotting", "07_playground",
+                 "08_craft", "09_capstone"]
+NBVAL_TAGS = {"nbval-check-output", "nbval-ignore-output", "nbval-skip", "raises-exception"}
+CLAIM = re.compile(r":\s*(True|False)\s*$")
 
 
-@pytest.mark.parametrize("path", sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
-def test_nbval_markers_are_written_as_nbval_reads_them(path):
-    # nbval obeys a comment only when the whole comment is the marker: "# NBVAL_SKIP: why" is not skipped
+def folded(cell, what: str) -> bool:
+    return bool(cell.get("metadata", {}).get("jupyter", {}).get(what))
+
+
+def shows_only_claims(cell) -> bool:
+    said = [line for o in cell["outputs"] if o["output_type"] == "stream" for line in "".join(o["text"]).splitlines()]
+    said = [line for line in said if line.strip()]
+    return bool(said) and all(CLAIM.search(line) for line in said)
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.stem)
+def test_test_markers_are_tags_not_text(path):
+    # nbval reads its markers from cell tags; a comment in the code would be the learner's to read
+    for cell in load(path)["cells"]:
+        assert "NBVAL" not in source(cell), source(cell)[:80]
+        unknown = {t for t in tags(cell) if t.startswith("nbval")} - NBVAL_TAGS
+        assert not unknown, f"{unknown}: nbval does not know this tag"
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_checks_are_folded_asserts_that_print_nothing(path):
     for cell in code_cells(load(path)):
-        for line in source(cell).splitlines():
-            comment = line.strip().lstrip("#").strip()
-            if line.strip().startswith("#") and comment.startswith("NBVAL_"):
-                assert comment in NBVAL_MARKERS, f"{line!r}: put the marker alone on its line"
+        if "test-only" in tags(cell):
+            assert folded(cell, "source_hidden") and cell["metadata"]["slideshow"]["slide_type"] == "skip"
+            assert "assert " in source(cell) and not cell["outputs"], source(cell)[:80]
+
+
+@pytest.mark.parametrize("path", [p for p in ALL_NOTEBOOKS if p.stem.split(".")[0] in LEARNER_FIRST],
+                         ids=lambda p: p.stem)
+def test_no_visible_cell_shows_only_test_claims(path):
+    bad = [source(c)[:60] for c in code_cells(load(path)) if not folded(c, "source_hidden") and shows_only_claims(c)]
+    assert not bad, f"cells that print nothing but 'claim: True': {bad}"
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_prediction_is_answered_on_screen(path):
+    cells = load(path)["cells"]
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "markdown" and ("**Predict first:**" in source(cell) or "**先预测：**" in source(cell)):
+            answer = next(c for c in cells[i + 1:] if c["cell_type"] == "code")
+            assert not answer["outputs"] or folded(answer, "outputs_hidden"), source(cell)[-120:]
+
+
+def test_the_claim_rule_can_fail():
+    said = {"cell_type": "code", "metadata": {}, "source": ["print('x')"], "outputs": [
+        {"output_type": "stream", "name": "stdout", "text": ["the loss fell: True\n", "and stays: False\n"]}]}
+    assert shows_only_claims(said)
+    said["outputs"][0]["text"].append("test accuracy 81.2%\n")
+    assert not shows_only_claims(said)
