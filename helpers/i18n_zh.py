@@ -31,8 +31,8 @@ MESSAGES = {
     "exploded to {loss:.3g}": "暴涨到 {loss:.3g}",
     "epoch {epoch}, batch {batch} of {n}": "第 {epoch} 轮、第 {batch}/{n} 个批次",
     "batch {batch} of {n}": "第 {batch}/{n} 个批次",
-    "The loss {what} at {where}; learning rate {lr:g} is too high, try about {lower:g}.":
-        "损失在{where}{what}：学习率 {lr:g} 太高了，试试 {lower:g} 左右。",
+    "The loss {what} at {where}; learning rate {lr:g} is too high; try {lower:g} or lower.":
+        "损失在{where}{what}：学习率 {lr:g} 太高了，试试 {lower:g} 或更低的值。",
     "The learning rate must be a finite number, got {lr!r}; the lesson uses 1e-3.":
         "学习率必须是一个有限的数，收到的是 {lr!r}；本课使用 1e-3。",
     "The learning rate must be above 0, got {lr}: {why} Try 1e-3 for SGD as in the lesson, or 0.1 for "
@@ -88,9 +88,9 @@ MESSAGES = {
         "按 <b>训练</b> 试试看。",
     "Training: {label} ...": "训练中：{label}……",
     "Done, but the validation accuracy stayed near chance (10%): the network stopped learning. "
-    "Learning rate {lr:.2g} is likely too high; try about {lower:.2g}.":
+    "Learning rate {lr:.2g} is likely too high; try {lower:.2g} or lower.":
         "完成了，但验证准确率一直接近随机猜测（10%）：网络不再学习了。学习率 {lr:.2g} 很可能太高，"
-        "试试 {lower:.2g} 左右。",
+        "试试 {lower:.2g} 或更低的值。",
     "Done: {text}": "完成：{text}",
     "no runs yet": "还没有训练记录",
     "epoch {n}/{epochs}<br>train loss {train_loss:.3f}, accuracy {train_acc:.1f}%<br>"

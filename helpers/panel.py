@@ -265,7 +265,7 @@ class TrainingPanel:
         self._render_table()
         if history.status == "finished" and history.best_val_acc < 0.15:
             self._say(tr("Done, but the validation accuracy stayed near chance (10%): the network stopped learning. "
-                         "Learning rate {lr:.2g} is likely too high; try about {lower:.2g}.",
+                         "Learning rate {lr:.2g} is likely too high; try {lower:.2g} or lower.",
                          lr=settings.lr, lower=settings.lr / 10), error=True)
         elif history.status == "finished":
             self._say(tr("Done: {text}", text=self._epoch_text(settings, history)))

@@ -35,7 +35,7 @@ class Diverged(RuntimeError):
                 else tr("exploded to {loss:.3g}", loss=loss))
         where = (tr("epoch {epoch}, batch {batch} of {n}", epoch=epoch, batch=batch, n=n_batches) if epoch
                  else tr("batch {batch} of {n}", batch=batch, n=n_batches))
-        super().__init__(tr("The loss {what} at {where}; learning rate {lr:g} is too high, try about {lower:g}.",
+        super().__init__(tr("The loss {what} at {where}; learning rate {lr:g} is too high; try {lower:g} or lower.",
                             what=what, where=where, lr=lr, lower=lr / 10))
 
     def in_epoch(self, epoch: int) -> Diverged:

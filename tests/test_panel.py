@@ -85,7 +85,7 @@ def test_divergence_stops_with_a_sentence_and_keeps_the_curves(small):
     panel.train_button.click()
     panel.wait(60)
     assert panel.runs[1].history.status == "diverged"
-    assert "learning rate 1 is too high, try about 0.1" in panel.status.value
+    assert "learning rate 1 is too high; try 0.1 or lower" in panel.status.value
     assert "color:#D55E00" in panel.status.value  # shown as a warning
     assert panel.runs[0].history.status == "finished" and len(panel.runs[0].history) == 5  # earlier run kept
     assert panel.plot.value != drawn and not panel.train_button.disabled
@@ -99,7 +99,7 @@ def test_a_run_that_learns_nothing_says_it_stayed_at_chance(small):
     panel.epochs.value = 1
     panel.run()
     assert panel.runs[0].history.status == "finished" and panel.runs[0].history.best_val_acc < 0.15
-    assert "stayed near chance" in panel.status.value and "try about 0.01" in panel.status.value
+    assert "stayed near chance" in panel.status.value and "try 0.01 or lower" in panel.status.value
 
 
 def test_momentum_slider_follows_the_optimizer(small):

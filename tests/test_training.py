@@ -156,7 +156,7 @@ def test_fit_continues_a_history(small):
 def test_divergence_stops_with_a_sentence_and_keeps_the_history(small, capsys):
     _, h = run_fit(small, epochs=3, lr=50.0, callback=lambda hist: None, callback_every=5)
     assert h.status == "diverged"
-    assert "learning rate 50 is too high, try about 5" in h.message
+    assert "learning rate 50 is too high; try 5 or lower" in h.message
     assert "at epoch 1, batch" in h.message
     assert h.message in capsys.readouterr().out
 
