@@ -35,7 +35,7 @@ NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --nbval-saniti
 SECOND_NUMERIC_PATH := MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1
 ENGLISH_NOTEBOOKS := $(filter-out %.zh-CN.ipynb,$(wildcard notebooks/*.ipynb))
 
-.PHONY: lab test test-fast test-floor setup setup-dev kernel lock data browser fonts lint benchmark clean slides offline-kit workshop scale
+.PHONY: lab test test-fast test-floor setup setup-dev kernel lock data browser fonts lint benchmark clean slides offline-kit workshop scale learner-copy
 
 lab: setup data fonts
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
@@ -113,6 +113,10 @@ scale: setup-dev
 slides: workshop
 	$(BIN)/python scripts/slides.py build
 
+# The learners' copy: the notebooks without speaker notes, checks, saved answers or solutions (in learner/).
+learner-copy: setup
+	$(BIN)/python scripts/learner_copy.py learner
+
 offline-kit: setup data slides
 	$(BIN)/python scripts/offline_kit.py offline-kit
 
@@ -124,4 +128,4 @@ benchmark: setup-dev data
 	$(BIN)/python benchmarks/ddp_epoch_time.py
 
 clean:
-	rm -rf $(VENV) $(FLOOR) test-output slides offline-kit
+	rm -rf $(VENV) $(FLOOR) test-output slides offline-kit learner

@@ -1,7 +1,9 @@
 """The committed notebooks: saved after a clean run, built the way the series promises."""
 
+import ast
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -283,3 +285,79 @@ def test_the_claim_rule_can_fail():
     assert shows_only_claims(said)
     said["outputs"][0]["text"].append("test accuracy 81.2%\n")
     assert not shows_only_claims(said)
+
+
+def _names(tree) -> tuple[set[str], set[str]]:
+    """Names a cell binds, and names it reads at its top level (not inside its functions)."""
+    stores, loads = set(), set()
+
+    def visit(node, top=True):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            stores.add(node.name)
+            top = False
+        elif isinstance(node, ast.Lambda):
+            top = False
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            visit(node.generators[0].iter, top)  # the one part evaluated in the cell's scope
+            top = False
+        if isinstance(node, ast.Name) and top:
+            (stores if isinstance(node.ctx, ast.Store) else loads).add(node.id)
+        for child in ast.iter_child_nodes(node):
+            visit(child, top)
+
+    visit(tree)
+    return stores, loads
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_lesson_needs_nothing_from_a_test_only_cell(path):
+    # the learners' copy leaves the test-only cells out, so the lesson's cells must not depend on them
+    from_checks, bad = set(), []
+    for cell in code_cells(load(path)):
+        try:
+            stores, loads = _names(ast.parse(source(cell)))
+        except SyntaxError:
+            continue
+        if "test-only" in tags(cell):
+            from_checks |= stores
+        else:
+            bad += sorted((loads - stores) & from_checks)
+            from_checks -= stores
+    assert not bad, f"visible cells read {bad}, which only a folded test-only cell sets"
+
+
+# --- the learners' copy -----------------------------------------------------------------------------
+
+sys.path.insert(0, str(REPO / "scripts"))
+import learner_copy  # noqa: E402
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_learners_copy_has_the_lesson_only(path):
+    nb = load(path)
+    copy = learner_copy.learner_notebook(nb)
+    cells = copy["cells"]
+    assert not [c for c in cells if learner_copy.is_notes(c) or "test-only" in tags(c)]
+    assert not [t for c in cells for t in tags(c) if t.startswith("nbval") or t == "raises-exception"]
+    assert not [c for c in cells if "Show a solution" in source(c) or "查看参考答案" in source(c)]
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "markdown" and any(p in source(cell) for p in learner_copy.PROMPTS):
+            answer = next(c for c in cells[i + 1:] if c["cell_type"] == "code")
+            assert not answer["outputs"], source(cell)[-100:]
+    lesson = [source(c) for c in nb["cells"] if not learner_copy.is_notes(c) and "test-only" not in tags(c)
+              and c["cell_type"] == "code"]
+    assert [source(c) for c in cells if c["cell_type"] == "code"] == lesson, "every cell of the lesson is kept"
+    assert len(nb["cells"]) == len(load(path)["cells"]), "the instructor's notebook is left alone"
+
+
+@pytest.mark.slow
+def test_a_learners_copy_runs():
+    import nbformat
+    from nbclient import NotebookClient
+
+    out = REPO / "learner"  # beside notebooks/, as make learner-copy writes it: ../data must resolve
+    written = learner_copy.write(out, [REPO / "notebooks" / "02_model.ipynb"])
+    nb = nbformat.read(written[0], as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(out)}}).execute()
+    said = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "669,706" in said and "Not attempted yet" in said

@@ -76,3 +76,21 @@ def test_sweep_on_ray_tune_reports_every_epoch_and_asha_stops_the_poor_trials(fa
     fig = plot_sweep(rows, max_epochs=2)
     points = sum(len(c.get_offsets()) for c in fig.axes[0].collections)
     assert points == 4 and fig.axes[0].get_xscale() == "log"
+
+
+@pytest.mark.slow  # importing Ray Tune takes seconds
+def test_the_installed_ray_has_every_tune_name_helpers_sweeps_calls():
+    # Ray 2.40 has neither tune.report nor tune.RunConfig: pyproject's floor (2.41) must hold for the names used
+    import ast
+    from pathlib import Path
+
+    import helpers.sweeps
+
+    ray = pytest.importorskip("ray")
+    from ray import tune
+
+    tree = ast.parse(Path(helpers.sweeps.__file__).read_text(encoding="utf-8"))
+    used = {n.attr for n in ast.walk(tree)
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "tune"}
+    assert {"report", "RunConfig", "Tuner", "TuneConfig"} <= used
+    assert not [name for name in sorted(used) if not hasattr(tune, name)], f"Ray {ray.__version__} lacks them"

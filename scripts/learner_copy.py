@@ -1,0 +1,86 @@
+"""The learners' copy of the notebooks: the lesson, without what the instructor and the test suite need.
+
+The notebooks in ``notebooks/`` are the instructor's copy: speaker notes (slide type ``notes``), folded
+``test-only`` cells of asserts, nbval's tags, the saved answers to every "Predict first" prompt and
+every exercise's solution. The learners' copy keeps everything else as saved, and leaves out:
+
+- the speaker notes and the test-only cells;
+- nbval's tags (``nbval-*``, ``raises-exception``) and ``test-only``;
+- the output of each cell that answers a prediction (the learner runs it to see);
+- each exercise's ``<details><summary>Show a solution`` block (the check cell still gives hints).
+
+    python scripts/learner_copy.py [OUT]      write OUT/NN_topic.ipynb for every notebook (default: learner/)
+
+OUT sits beside ``notebooks/`` by default, so that the notebooks' ``../data`` and ``..`` (helpers) still
+point where they should.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+PROMPTS = ("**Predict first:**", "**先预测：**")
+TEST_TAGS = {"test-only", "raises-exception"}
+SOLUTION = re.compile(r"<details><summary>(?:Show a solution|查看参考答案)</summary>.*?</details>\n*", re.S)
+
+
+def is_notes(cell) -> bool:
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
+
+
+def learner_notebook(nb):
+    """Return the learners' version of an instructor's notebook (a new object; ``nb`` is left alone)."""
+    nb = nbformat.reads(json.dumps(nb), as_version=4)  # a copy, with each cell's source as one string
+    answers = set()
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and any(p in cell.source for p in PROMPTS):
+            answer = next((j for j in range(i + 1, len(nb.cells)) if nb.cells[j].cell_type == "code"), None)
+            if answer is not None:
+                answers.add(answer)
+    kept = []
+    for i, cell in enumerate(nb.cells):
+        tags = cell.metadata.get("tags", [])
+        if is_notes(cell) or "test-only" in tags:
+            continue
+        rest = [t for t in tags if not t.startswith("nbval") and t not in TEST_TAGS]
+        if rest:
+            cell.metadata["tags"] = rest
+        else:
+            cell.metadata.pop("tags", None)
+        if i in answers:
+            cell.outputs, cell.execution_count = [], None
+            cell.metadata.get("jupyter", {}).pop("outputs_hidden", None)
+        if cell.cell_type == "markdown":
+            cell.source = SOLUTION.sub("", cell.source).strip("\n")
+            if not cell.source:
+                continue
+        kept.append(cell)
+    nb.cells = kept
+    return nb
+
+
+def write(out: Path, notebooks: list[Path] | None = None) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in notebooks or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        target = out / path.name
+        nbformat.write(learner_notebook(nbformat.read(path, as_version=4)), target)
+        written.append(target)
+    return written
+
+
+def main(argv: list[str]) -> None:
+    out = Path(argv[0]) if argv else REPO / "learner"
+    written = write(out)
+    print(f"wrote {len(written)} notebooks to {out}/ (no speaker notes, checks, saved answers or solutions)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
