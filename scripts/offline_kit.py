@@ -3,7 +3,7 @@
     python scripts/offline_kit.py [FOLDER] [--no-wheels]      (make offline-kit writes offline-kit/)
 
 The folder holds the wheels of every package a learner needs, for the platform and Python that build it
-(``pip download``), the helpers package as a wheel, FashionMNIST's four files, the notebooks, the slides
+(``pip download``), the helpers package as a wheel, FashionMNIST's four files, the learners' copy of the notebooks, the slides
 (when built) and INSTALL.md with the one-line install. Copy it onto a USB stick or a shared drive.
 ``--no-wheels`` leaves out the third-party wheels (everything else is still written), for a quick check.
 """
@@ -52,8 +52,11 @@ def write_wheels(kit: Path, third_party: bool = True) -> Path:
 
 
 def write_course(kit: Path) -> None:
-    shutil.copytree(REPO / "notebooks", kit / "notebooks", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    # the learners' copy: no speaker notes, checks, saved answers or solutions (scripts/learner_copy.py)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import learner_copy
+
+    learner_copy.write(kit / "notebooks")
     for name in ("README.md", "README.zh-CN.md", "INSTRUCTORS.md"):
         if (REPO / name).exists():
             shutil.copyfile(REPO / name, kit / name)

@@ -50,6 +50,7 @@ def test_the_kit_installs_helpers_and_serves_the_data_without_network(tmp_path):
     assert names == sorted(offline_kit.FILES)
     assert [p.name for p in (kit / "wheels").iterdir()] == [f"helpers-{helpers.__version__}-py3-none-any.whl"]
     assert (kit / "notebooks" / "01_data.ipynb").exists() and (kit / "notebooks" / "01_data.zh-CN.ipynb").exists()
+    assert "**Notes.**" not in (kit / "notebooks" / "05_full_loop.ipynb").read_text()  # the learners' copy
     requirements = (kit / "requirements.txt").read_text().splitlines()
     assert requirements[-1] == "helpers" and any(r.startswith("torch>=") for r in requirements)
     assert "pytest" not in " ".join(requirements)  # the tests' tools stay out of a learner's install
