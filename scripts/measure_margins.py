@@ -116,7 +116,7 @@ def measure(seed: int, root: str, only: str | None) -> dict:
         out["05 momentum after 1 epoch: test acc"] = test_loop(test_loader, kept, loss_fn).accuracy
 
     if only in (None, "06"):
-        train_part, val_part = split_train_val(train_data, val_size=5_000)
+        train_part, val_part = split_train_val(train_data, val_size=10_000)
         val = DataLoader(val_part, batch_size=1000)
         small = InMemoryDataset(train_part.images[:10_000], train_part.targets[:10_000], classes)
         accs = {lr: run(lambda p, lr=lr: torch.optim.SGD(p, lr=lr), 3, train=small, val=val)[1].val_acc
