@@ -26,8 +26,10 @@ import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
-PROMPTS = ("**Predict first:**", "**先预测：**")
-TEST_TAGS = {"test-only", "raises-exception"}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from refresh_notebooks import PROMPTS, TEST_ONLY  # noqa: E402  (the markers the refresh folds)
+
+TEST_TAGS = {TEST_ONLY, "raises-exception"}
 SOLUTION = re.compile(r"<details><summary>(?:Show a solution|查看参考答案)</summary>.*?</details>\n*", re.S)
 
 
@@ -47,7 +49,7 @@ def learner_notebook(nb):
     kept = []
     for i, cell in enumerate(nb.cells):
         tags = cell.metadata.get("tags", [])
-        if is_notes(cell) or "test-only" in tags:
+        if is_notes(cell) or TEST_ONLY in tags:
             continue
         rest = [t for t in tags if not t.startswith("nbval") and t not in TEST_TAGS]
         if rest:
