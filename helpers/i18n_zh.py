@@ -256,6 +256,13 @@ MESSAGES = {
     "no exercises": "没有练习",
     "{passed} of {total} pass ({seconds:.0f} s)": "{total} 道中通过 {passed} 道（{seconds:.0f} 秒）",
     "In all: {passed} of {total} exercises pass.": "合计：{total} 道练习中通过 {passed} 道。",
+    "{passed} of {total} pass (as saved)": "{total} 道中通过 {passed} 道（按保存时的结果）",
+    "learner": "学员",
+    "✓ passes   · not yet   ! error   blank: not attempted or not run": "✓ 通过   · 还不对   ! 出错   空白：尚未作答或未运行",
+    "No such file or folder: {path}": "没有这个文件或文件夹：{path}",
+    "No progress lines in {paths}: each learner runs `python -m helpers progress --saved --json` and pastes the "
+    "line it prints.": "{paths} 中没有进度行：请每位学员运行 `python -m helpers progress --saved --json --zh-CN`，"
+    "再把它打印的那一行粘贴过来。",
     "No notebooks (NN_topic.ipynb) in {folder}: run this from the course folder or its notebooks folder, "
     "or name the notebooks.": "{folder} 中没有笔记本（NN_topic.ipynb）：请在课程文件夹或其 notebooks 文件夹中运行，"
     "或直接给出笔记本的路径。",
