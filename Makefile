@@ -30,7 +30,8 @@ endif
 # The notebooks run twice: as they come, and again on a second numeric path that stands for another
 # learner's machine: MKL's conservative kernels, ATen without AVX2/AVX-512, one thread. Every float
 # changes a little there, so a checked cell passes both runs only if it prints what any machine prints.
-# The second run leaves out the zh-CN twins: their code is the English notebooks' (tests/test_zh_cn.py).
+# The second run leaves out the zh-CN twins: their code is the English notebooks' (tests/test_zh_cn.py). Its one
+# thread per process leaves a core idle, so it runs two notebooks at a time (pytest-xdist, one notebook per worker).
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --nbval-sanitize-with tests/nbval_sanitize.cfg -p tests.nbval_skip
 SECOND_NUMERIC_PATH := MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1
 ENGLISH_NOTEBOOKS := $(filter-out %.zh-CN.ipynb,$(wildcard notebooks/*.ipynb))
@@ -43,7 +44,7 @@ lab: setup data fonts
 test: setup-dev data browser fonts workshop scale lint
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -v
 	@echo "--- the English notebooks again, on the second numeric path: $(SECOND_NUMERIC_PATH)"
-	$(SECOND_NUMERIC_PATH) $(BIN)/python -m pytest $(ENGLISH_NOTEBOOKS) $(NBVAL) -v
+	$(SECOND_NUMERIC_PATH) $(BIN)/python -m pytest $(ENGLISH_NOTEBOOKS) $(NBVAL) -n 2 --dist loadfile -v
 
 test-fast: setup-dev data
 	$(BIN)/python -m pytest tests -m "not slow" -q
