@@ -125,11 +125,46 @@ def test_the_deck_table_and_the_plans_give_the_decks_real_sizes():
         assert stated and set(stated) == {str(count)}, english.stem
 
 
+# A plan's row: | 0:00 | notebook | on screen | learners | minutes |
+PLAN_ROW = re.compile(r"^\| (\d):(\d\d) \| ([^|]*?) \|.*\| (\d+) \|$", re.M)
+
+
 @pytest.mark.parametrize(("title", "minutes"), [("The 90-minute workshop", 90), ("The 3-hour workshop", 180)])
-def test_each_plan_fills_its_time_and_its_clock_adds_up(title, minutes):
-    rows = re.findall(r"^\| (\d):(\d\d) \|.*\| (\d+) \|$", _section(title), re.M)
+def test_each_plan_fills_its_time_keeps_a_tenth_spare_and_says_what_to_cut(title, minutes):
+    section = _section(title)
+    rows = PLAN_ROW.findall(section)
+    assert rows, f"no plan table under {title}"
     clock = 0
-    for hours, mins, length in rows:
+    for hours, mins, _, length in rows:
         assert int(hours) * 60 + int(mins) == clock, f"{hours}:{mins} should be {clock // 60}:{clock % 60:02d}"
         clock += int(length)
-    assert clock == minutes
+    assert clock == minutes, f"the rows add up to {clock} minutes, not {minutes}"
+    assert "welcome" in rows[0][2].lower(), "the plan starts with a welcome and set-up row at 0:00"
+    notebooks = [notebook.strip().lower() for _, _, notebook, _ in rows]
+    assert "buffer" in notebooks, "a row whose notebook column is 'buffer'"
+    slack = sum(int(length) for _, _, notebook, length in rows if notebook.strip().lower().startswith("buffer"))
+    assert slack * 10 >= minutes, f"{slack} minutes of buffer is less than a tenth of {minutes}"
+    cut = re.search(r"^\*\*Cut list for a late room\.?\*\*(.*?)(?=^\*\*|\Z)", section, re.M | re.S)
+    assert cut, f"no **Cut list for a late room** under {title}"
+    items = re.findall(r"^\d+\. .*?(?=^\d+\. |\Z)", cut.group(1), re.M | re.S)
+    assert len(items) >= 3 and all(re.search(r"\d+ min", item) for item in items), "each cut frees stated minutes"
+    assert re.search(r"^\*\*For a fast room\.?\*\*", section, re.M), f"no **For a fast room** under {title}"
+
+
+# --- the learner's handout and the glossary ------------------------------------------------------------------
+
+def test_the_handout_fits_a_page_and_the_glossary_cites_real_notebooks():
+    handout = (REPO / "HANDOUT.md").read_text(encoding="utf-8")
+    assert len(handout.splitlines()) <= 70
+    glossary = (REPO / "GLOSSARY.md").read_text(encoding="utf-8")
+    entries = [line for line in glossary.splitlines()
+               if line.startswith("| ") and not line.startswith(("| term ", "| ---"))]
+    assert len(entries) >= 30
+    for entry in entries:
+        cited = re.findall(r"\]\((notebooks/[^)]+\.ipynb)\)", entry.rsplit("|", 2)[1])
+        assert cited, f"no notebook cited: {entry[:60]}"
+        for path in cited:
+            assert (REPO / path).exists(), path
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in ("HANDOUT.md", "GLOSSARY.md"):
+        assert f"({name})" in INSTRUCTORS and f"({name})" in readme, name
