@@ -36,7 +36,7 @@ NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --nbval-saniti
 SECOND_NUMERIC_PATH := MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1
 ENGLISH_NOTEBOOKS := $(filter-out %.zh-CN.ipynb,$(wildcard notebooks/*.ipynb))
 
-.PHONY: lab test test-fast test-floor setup setup-dev kernel lock data browser fonts lint benchmark clean slides offline-kit workshop scale learner-copy
+.PHONY: lab test test-fast test-floor setup setup-dev kernel lock data browser fonts lint benchmark clean slides offline-kit workshop scale learner-copy book
 
 lab: setup data fonts
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
@@ -118,6 +118,11 @@ slides: workshop
 learner-copy: setup
 	$(BIN)/python scripts/learner_copy.py learner
 
+# The series as a website, from the learners' copy with its saved outputs (nothing runs): build/book/index.html,
+# which opens from disk without network (scripts/book.py, book/conf.py).
+book: setup-dev
+	$(BIN)/python scripts/book.py build/book
+
 offline-kit: setup data slides
 	$(BIN)/python scripts/offline_kit.py offline-kit
 
@@ -129,4 +134,4 @@ benchmark: setup-dev data
 	$(BIN)/python benchmarks/ddp_epoch_time.py
 
 clean:
-	rm -rf $(VENV) $(FLOOR) test-output slides offline-kit learner
+	rm -rf $(VENV) $(FLOOR) test-output slides offline-kit learner build/book build/book-work
