@@ -37,6 +37,18 @@ def learner_view(nb) -> None:
             cell.metadata["slideshow"] = {"slide_type": "skip"}
 
 
+def merge_streams(cell) -> None:
+    """One output for each run of prints to the same stream, as JupyterLab shows and saves them."""
+    merged = []
+    for out in cell.outputs:
+        if (out.output_type == "stream" and merged and merged[-1].output_type == "stream"
+                and merged[-1].name == out.name):
+            merged[-1].text += out.text
+        else:
+            merged.append(out)
+    cell.outputs = merged
+
+
 def refresh(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
@@ -48,6 +60,7 @@ def refresh(path: Path) -> float:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
+            merge_streams(cell)
             for out in cell.outputs:
                 out.get("metadata", {}).pop("transient", None)
     nbformat.write(nb, path)

@@ -35,8 +35,10 @@ SLIDES = REPO / "slides"
 ASSETS = SLIDES / "_assets"
 TEMPLATE = Path(__file__).with_name("slides.html.j2")
 
-# The decks a workshop presents: the six core notebooks, in English and in Chinese.
-CORE = ["01_data", "02_model", "03_loss", "04_optimizer", "05_full_loop", "06_plotting"]
+# The decks a workshop presents: the six core notebooks and 07-09 (playground, craft, capstone), in English and
+# in Chinese.
+CORE = ["01_data", "02_model", "03_loss", "04_optimizer", "05_full_loop", "06_plotting", "07_playground", "08_craft",
+        "09_capstone"]
 
 # A screen of text: 38 lines (the gaps between cells and outputs counted as lines) of 20 pixels, of up to 90 characters (a Chinese
 # character is two wide). An image takes its height in pixels, in lines of 20.
