@@ -170,8 +170,9 @@ MESSAGES = {
         "损失为 NaN 或无穷大，或者 fit() 因发散而停止的训练（此时跳过下面的规则）",
     "no loss below log(1 + (classes - 1)/e), 1.461 for 10 classes, while accuracy reaches 60%":
         "准确率达到 60% 时，损失仍从未低于 log(1 + (classes - 1)/e)（10 个类别时为 1.461）",
-    "an evaluation accuracy of 95% or more, or an evaluation set as large as the training set":
-        "评估准确率达到 95% 或以上，或者评估集与训练集一样大",
+    "an evaluation accuracy of 95% or more, or an evaluation set that shares images with the training set (needs "
+    "train_set and eval_set)":
+        "评估准确率达到 95% 或以上，或者评估集与训练集有共同的图像（需要 train_set 和 eval_set）",
     "training accuracy of 50% or more in an epoch whose evaluation accuracy is 20% or less":
         "某一轮训练准确率达到 50% 或以上，而评估准确率不超过 20%",
     "the run learned (training accuracy 40% or more), then in its last epoch the training loss stood a fifth "
@@ -181,11 +182,11 @@ MESSAGES = {
     "an epoch where the training loss rose by a tenth, and by 0.1 or more, while the training accuracy rose by "
     "half a point or more (unless the rule above fired)":
         "某一轮训练损失上升超过十分之一且超过 0.1，而训练准确率同时上升超过半个百分点（上一条规则已触发时除外）",
-    "an accuracy that is not a whole number of images out of its set's size (needs train_size or eval_size)":
-        "准确率乘以数据集大小不是整数张图像（需要 train_size 或 eval_size）",
-    "the model still in training mode after its evaluation, with dropout or batch norm (needs the model as the "
-    "last evaluation left it)":
-        "评估之后模型仍处于训练模式，且含有 dropout 或批归一化（需要传入最后一次评估后原样的模型）",
+    "an evaluation accuracy that is not a whole number of images out of the evaluation set's size (needs eval_size)":
+        "评估准确率乘以评估集大小不是整数张图像（需要 eval_size）",
+    "a forward pass without gradients (an evaluation) in training mode, in a model with dropout or batch norm "
+    "(needs the modes record_modes noted)":
+        "在含有暂退法或批量规范化的模型中，有不带梯度的前向传播（即评估）在训练模式下运行（需要 record_modes 记下的模式）",
     "an accuracy of {acc:.1f}% counts more matches than there are images.":
         "准确率 {acc:.1f}% 意味着数出的“正确”次数比图像总数还多。",
     "compare predicted classes with class indices: pred.argmax(1) == y with y of shape [batch]; for "
@@ -202,8 +203,8 @@ MESSAGES = {
     "give nn.CrossEntropyLoss the raw scores (logits): remove the softmax at the end of the model; "
     "apply softmax only when you want probabilities to show.":
         "把原始得分（logits）交给 nn.CrossEntropyLoss：去掉模型末尾的 softmax；只在需要展示概率时才用 softmax。",
-    "the evaluation set has exactly as many images as the training set ({n:,}).":
-        "评估集的图像数与训练集完全相同（{n:,}）。",
+    "the evaluation set shares {n:,} images with the training set.":
+        "评估集与训练集有 {n:,} 张图像是相同的。",
     "evaluate on images the model never trained on: a validation split, and the test set once at the end.":
         "在模型从未训练过的图像上评估：用划分出的验证集，测试集只在最后用一次。",
     "evaluation accuracy reached {acc:.1f}%; no model in this series comes near 95% on "
@@ -211,11 +212,15 @@ MESSAGES = {
         "评估准确率达到了 {acc:.1f}%；本系列中没有哪个模型在没训练过的 FashionMNIST 图像上接近 95%，"
         "所以这些图像在训练中出现过。",
     "the model was right on most training batches while it trained, yet near chance on the evaluation "
-    "set: each batch held one class, and the model learned only the class it saw last.":
-        "训练时模型在大多数训练批次上都是对的，在评估集上却接近随机猜测：每个批次只有一个类别，"
-        "模型只学会了它最后看到的那个类别。",
-    "shuffle the training set: DataLoader(train_data, batch_size=64, shuffle=True).":
-        "打乱训练集：DataLoader(train_data, batch_size=64, shuffle=True)。",
+    "set. The usual cause: each batch held one class, and the model learned only the class it saw "
+    "last. Another with the same symptom: the evaluation images or labels are prepared differently "
+    "from the training ones (another normalisation, another label order).":
+        "训练时模型在大多数训练批次上都是对的，在评估集上却接近随机猜测。通常的原因：每个批次只有一个类别，"
+        "模型只学会了它最后看到的那个类别。另一个原因会表现出同样的症状：评估图像或标签的处理方式与训练数据不同"
+        "（另一种归一化、另一种标签顺序）。",
+    "shuffle the training set: DataLoader(train_data, batch_size=64, shuffle=True). If it is shuffled, "
+    "prepare the evaluation data exactly as the training data.":
+        "打乱训练集：DataLoader(train_data, batch_size=64, shuffle=True)。如果已经打乱，就让评估数据的处理方式与训练数据完全一致。",
     "the model learned (training accuracy up to {acc:.0f}%), then got worse: the loss rose and the "
     "accuracy fell, as when gradients pile up across batches and every step outgrows the last.":
         "模型先学到了东西（训练准确率最高 {acc:.0f}%），然后变差了：损失上升、准确率下降，"
@@ -223,21 +228,23 @@ MESSAGES = {
     "call optimizer.zero_grad() in every batch, before loss.backward(). (If it is there, the "
     "learning rate is too high for this model.)":
         "在每个批次中、loss.backward() 之前调用 optimizer.zero_grad()。（如果已经有了，那就是学习率对这个模型太高了。）",
-    "in epoch {epoch} the training loss rose while the training accuracy rose too; an average "
-    "over the epoch does not do that, one batch's loss does.":
-        "第 {epoch} 轮训练损失上升，而训练准确率也在上升；整轮的平均值不会这样，单个批次的损失才会。",
+    "in epoch {epoch} the training loss rose by a tenth or more while the training accuracy rose too. "
+    "An epoch's average can move that way (more confident wrong answers raise the loss), but rarely "
+    "by so much; one batch's loss standing in for the epoch's does it all the time.":
+        "第 {epoch} 轮训练损失上升了十分之一以上，而训练准确率也在上升。整轮的平均值也可能这样变化"
+        "（更有把握的错误答案会抬高损失），但很少变化这么大；拿单个批次的损失充当整轮的损失，则经常如此。",
     "add each batch's loss times its size, and divide by the number of images at the end of the epoch.":
         "把每个批次的损失乘以批次大小累加起来，在一轮结束时除以图像数。",
-    "a {name} accuracy is not a whole number of images out of {size:,}: it is an average of "
+    "an evaluation accuracy is not a whole number of images out of {size:,}: it is an average of "
     "per-batch figures, where the short last batch weighs as much as a full one.":
-        "有一个{name}准确率乘以 {size:,} 不是整数张图像：它是各批次数值的平均，较短的最后一个批次与完整批次权重相同。",
+        "有一个评估准确率乘以 {size:,} 不是整数张图像：它是各批次数值的平均，较短的最后一个批次与完整批次权重相同。",
     "count correct predictions and images over the whole epoch, and divide once at the end "
     "(the same for the loss: sum loss x batch size).":
         "在整轮中累加预测正确的数量和图像数，最后只除一次（损失也一样：累加 损失 x 批大小）。",
-    "the model is still in training mode after its evaluation, and it has dropout or batch norm, "
-    "which behave differently there: the evaluation figures came from a randomly thinned network.":
-        "评估之后模型仍处于训练模式，而它含有 dropout 或批归一化，这些层在训练模式下表现不同："
-        "评估数字来自一个被随机稀疏化的网络。",
+    "{n} forward passes without gradients (evaluations) ran in training mode, in a model with dropout or "
+    "batch norm, which behave differently there: the evaluation figures came from a randomly thinned network.":
+        "有 {n} 次不带梯度的前向传播（即评估）在训练模式下运行，而模型含有暂退法或批量规范化，这些层在训练模式下表现不同："
+        "评估数字来自一个被随机丢弃了部分神经元的网络。",
     "call model.eval() before evaluating (and model.train() before training again).":
         "评估前调用 model.eval()（再次训练前调用 model.train()）。",
     # --- exercises -----------------------------------------------------------------------------------

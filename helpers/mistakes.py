@@ -2,8 +2,9 @@
 
 Each rule looks for a symptom that an honest run of the series' models does not produce. Some mistakes
 leave no mark on the per-epoch figures alone; for those the rule needs one more fact, passed by name:
-the sizes of the sets (an average of batch means) or the model after the run (evaluation in training
-mode). Without it that rule stays silent rather than guess.
+the size of the evaluation set (an average of batch means), the two datasets (evaluation on training
+images), or the modes the model ran in while it was evaluated (``record_modes``). Without it that rule
+stays silent rather than guess.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+import torch
 from torch import nn
+from torch.utils.data import Subset
 
 from .i18n import tr
 
@@ -73,17 +76,77 @@ RULES = _Translated({
     LR_TOO_HIGH: "a loss that is NaN or infinite, or a run fit() stopped as diverged (the rules below are "
                  "then skipped)",
     SOFTMAX_LOSS: "no loss below log(1 + (classes - 1)/e), 1.461 for 10 classes, while accuracy reaches 60%",
-    TESTED_ON_TRAINING: "an evaluation accuracy of 95% or more, or an evaluation set as large as the training set",
+    TESTED_ON_TRAINING: "an evaluation accuracy of 95% or more, or an evaluation set that shares images with the "
+                        "training set (needs train_set and eval_set)",
     ORDERED_DATA: "training accuracy of 50% or more in an epoch whose evaluation accuracy is 20% or less",
     NO_ZERO_GRAD: "the run learned (training accuracy 40% or more), then in its last epoch the training loss "
                   "stood a fifth above its lowest and the training accuracy 2 points below its best",
     LAST_BATCH_LOSS: "an epoch where the training loss rose by a tenth, and by 0.1 or more, while the training "
                      "accuracy rose by half a point or more (unless the rule above fired)",
-    BATCH_MEAN_AVERAGE: "an accuracy that is not a whole number of images out of its set's size (needs "
-                        "train_size or eval_size)",
-    NO_EVAL_MODE: "the model still in training mode after its evaluation, with dropout or batch norm (needs the "
-                  "model as the last evaluation left it)",
+    BATCH_MEAN_AVERAGE: "an evaluation accuracy that is not a whole number of images out of the evaluation set's "
+                        "size (needs eval_size)",
+    NO_EVAL_MODE: "a forward pass without gradients (an evaluation) in training mode, in a model with dropout or "
+                  "batch norm (needs the modes record_modes noted)",
 })
+
+# The thresholds the rules use, by name.
+PERCENT_FLOOR = 5.0          # accuracies that all lie from 5 to 100 are percentages, not fractions
+SEEN_IN_TRAINING = 0.95      # no model of the series reaches this on FashionMNIST images it never trained on
+SOFTMAX_ACCURACY = 0.6       # accuracy by which a loss stuck at the softmax floor is suspicious
+ORDERED_TRAIN, ORDERED_EVAL = 0.5, 0.2
+PILED_UP_LEARNED, PILED_UP_LOSS, PILED_UP_ACC = 0.4, 1.2, 0.02
+JUMP_RATIO, JUMP_ABSOLUTE, JUMP_ACC = 1.1, 0.1, 0.005
+
+
+class ModeLog(list):
+    """The mode of every forward pass of a model while it is watched: (gradients on, training mode) pairs.
+
+    ``stochastic`` says whether the model has layers that train mode changes (dropout, batch norm)."""
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        self.stochastic = any(isinstance(m, (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Dropout3d, nn.AlphaDropout,
+                                             nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.SyncBatchNorm))
+                              for m in model.modules())
+        self._handle = model.register_forward_pre_hook(
+            lambda module, inputs: self.append((torch.is_grad_enabled(), module.training)))
+
+    def stop(self) -> ModeLog:
+        """Stop watching; the passes so far stay."""
+        self._handle.remove()
+        return self
+
+    @property
+    def evaluations_in_train_mode(self) -> int:
+        return sum(1 for grad, training in self if not grad and training)
+
+
+def record_modes(model: nn.Module) -> ModeLog:
+    """Note the mode of every forward pass of ``model`` from now on, for ``diagnose(..., modes=log)``.
+
+    A pass made without gradients (inside ``torch.no_grad()``) counts as an evaluation. What counts is the mode
+    during that pass, not the mode the model is left in afterwards: an ``evaluate`` that ends with
+    ``model.train()`` is honest."""
+    return ModeLog(model)
+
+
+def _shared_images(train_set, eval_set) -> int:
+    """How many images the two datasets have in common, as far as their structure tells: the same dataset,
+    one a Subset of the other, or two Subsets of one dataset with indices in common."""
+    if train_set is None or eval_set is None:
+        return 0
+    if train_set is eval_set:
+        return len(eval_set)
+
+    def root(ds):
+        indices = None
+        while isinstance(ds, Subset):
+            indices = [ds.indices[i] for i in indices] if indices is not None else list(ds.indices)
+            ds = ds.dataset
+        return ds, (set(range(len(ds))) if indices is None else set(indices))
+
+    (a, ia), (b, ib) = root(train_set), root(eval_set)
+    return len(ia & ib) if a is b else 0
 
 
 def softmax_loss_floor(num_classes: int = 10) -> float:
@@ -114,15 +177,21 @@ def _not_a_count(acc: float, size: int) -> bool:
 
 
 def diagnose(history, *, train_size: int | None = None, eval_size: int | None = None,
-             model: nn.Module | None = None, num_classes: int = 10) -> Diagnosis:
+             train_set=None, eval_set=None, modes: ModeLog | None = None, num_classes: int = 10) -> Diagnosis:
     """Return the mistakes ``history`` shows (a ``History``, or a dict of per-epoch lists).
 
-    ``train_size`` and ``eval_size``: the number of images in the training and evaluation sets, for the
-    check that an accuracy is a count divided by them. ``model``: the model right after the run, for the
-    check that evaluation ran in eval mode.
+    Accuracies are fractions from 0 to 1; a history whose accuracies all lie from 5 to 100 is read as
+    percentages. ``eval_size``: the number of images in the evaluation set, for the check that an accuracy is
+    a count divided by it (``train_size`` is accepted but not checked: a training loader may drop its last
+    batch). ``train_set`` and ``eval_set``: the datasets, for the check that they share no images. ``modes``:
+    what ``record_modes(model)`` noted during the run (or during one evaluation), for the check that
+    evaluation ran in eval mode.
     """
     train_loss, train_acc = _get(history, "train_loss"), _get(history, "train_acc")
     eval_loss, eval_acc = _eval_lists(history)
+    accs = [a for a in train_acc + eval_acc if math.isfinite(a)]
+    if accs and min(accs) >= PERCENT_FLOOR and max(accs) <= 100:  # stored in percent: read as fractions
+        train_acc, eval_acc = [a / 100 for a in train_acc], [a / 100 for a in eval_acc]
     status = history.get("status", "") if isinstance(history, dict) else getattr(history, "status", "")
     found = Diagnosis()
 
@@ -143,7 +212,7 @@ def diagnose(history, *, train_size: int | None = None, eval_size: int | None = 
 
     floor = softmax_loss_floor(num_classes)
     losses = train_loss + eval_loss
-    if losses and min(losses) >= floor - 1e-4 and max(train_acc + eval_acc, default=0) >= 0.6:
+    if losses and min(losses) >= floor - 1e-4 and max(train_acc + eval_acc, default=0) >= SOFTMAX_ACCURACY:
         found.append(Finding(
             SOFTMAX_LOSS,
             tr("the loss never went below {floor:.3f}, the floor for probabilities fed to cross-entropy, while "
@@ -151,12 +220,13 @@ def diagnose(history, *, train_size: int | None = None, eval_size: int | None = 
             tr("give nn.CrossEntropyLoss the raw scores (logits): remove the softmax at the end of the model; "
                "apply softmax only when you want probabilities to show.")))
 
-    if eval_size is not None and train_size is not None and eval_size == train_size:
+    shared = _shared_images(train_set, eval_set)
+    if shared:
         found.append(Finding(
             TESTED_ON_TRAINING,
-            tr("the evaluation set has exactly as many images as the training set ({n:,}).", n=eval_size),
+            tr("the evaluation set shares {n:,} images with the training set.", n=shared),
             tr("evaluate on images the model never trained on: a validation split, and the test set once at the end.")))
-    elif max((a for a in eval_acc if a <= 1), default=0) >= 0.95:
+    elif max((a for a in eval_acc if a <= 1), default=0) >= SEEN_IN_TRAINING:
         found.append(Finding(
             TESTED_ON_TRAINING,
             tr("evaluation accuracy reached {acc:.1f}%; no model in this series comes near 95% on "
@@ -164,15 +234,18 @@ def diagnose(history, *, train_size: int | None = None, eval_size: int | None = 
                acc=100 * max(eval_acc)),
             tr("evaluate on images the model never trained on: a validation split, and the test set once at the end.")))
 
-    if any(t >= 0.5 and e <= 0.2 for t, e in zip(train_acc, eval_acc)):
+    if any(t >= ORDERED_TRAIN and e <= ORDERED_EVAL for t, e in zip(train_acc, eval_acc)):
         found.append(Finding(
             ORDERED_DATA,
             tr("the model was right on most training batches while it trained, yet near chance on the evaluation "
-               "set: each batch held one class, and the model learned only the class it saw last."),
-            tr("shuffle the training set: DataLoader(train_data, batch_size=64, shuffle=True).")))
+               "set. The usual cause: each batch held one class, and the model learned only the class it saw "
+               "last. Another with the same symptom: the evaluation images or labels are prepared differently "
+               "from the training ones (another normalisation, another label order)."),
+            tr("shuffle the training set: DataLoader(train_data, batch_size=64, shuffle=True). If it is shuffled, "
+               "prepare the evaluation data exactly as the training data.")))
 
-    if (len(train_acc) >= 2 and max(train_acc) >= 0.4 and train_acc[-1] < max(train_acc) - 0.02
-            and train_loss[-1] > 1.2 * min(train_loss)):
+    if (len(train_acc) >= 2 and max(train_acc) >= PILED_UP_LEARNED and train_acc[-1] < max(train_acc) - PILED_UP_ACC
+            and train_loss[-1] > PILED_UP_LOSS * min(train_loss)):
         found.append(Finding(
             NO_ZERO_GRAD,
             tr("the model learned (training accuracy up to {acc:.0f}%), then got worse: the loss rose and the "
@@ -182,31 +255,29 @@ def diagnose(history, *, train_size: int | None = None, eval_size: int | None = 
                "learning rate is too high for this model.)")))
 
     same_way = [i + 1 for i in range(1, len(train_loss))
-                if train_loss[i] >= max(train_loss[i - 1] * 1.1, train_loss[i - 1] + 0.1)
-                and train_acc[i] >= train_acc[i - 1] + 0.005]
+                if train_loss[i] >= max(train_loss[i - 1] * JUMP_RATIO, train_loss[i - 1] + JUMP_ABSOLUTE)
+                and train_acc[i] >= train_acc[i - 1] + JUMP_ACC]
     if same_way and NO_ZERO_GRAD not in found.mistakes:
         found.append(Finding(
             LAST_BATCH_LOSS,
-            tr("in epoch {epoch} the training loss rose while the training accuracy rose too; an average "
-               "over the epoch does not do that, one batch's loss does.", epoch=same_way[0]),
+            tr("in epoch {epoch} the training loss rose by a tenth or more while the training accuracy rose too. "
+               "An epoch's average can move that way (more confident wrong answers raise the loss), but rarely "
+               "by so much; one batch's loss standing in for the epoch's does it all the time.", epoch=same_way[0]),
             tr("add each batch's loss times its size, and divide by the number of images at the end of the epoch.")))
 
-    for name, accs, size in (("training", train_acc, train_size), ("evaluation", eval_acc, eval_size)):
-        if size and any(_not_a_count(a, size) for a in accs):
-            found.append(Finding(
-                BATCH_MEAN_AVERAGE,
-                tr("a {name} accuracy is not a whole number of images out of {size:,}: it is an average of "
-                   "per-batch figures, where the short last batch weighs as much as a full one.",
-                   name=tr(name), size=size),
-                tr("count correct predictions and images over the whole epoch, and divide once at the end "
-                   "(the same for the loss: sum loss x batch size).")))
-            break
+    if eval_size and any(_not_a_count(a, eval_size) for a in eval_acc):
+        found.append(Finding(
+            BATCH_MEAN_AVERAGE,
+            tr("an evaluation accuracy is not a whole number of images out of {size:,}: it is an average of "
+               "per-batch figures, where the short last batch weighs as much as a full one.", size=eval_size),
+            tr("count correct predictions and images over the whole epoch, and divide once at the end "
+               "(the same for the loss: sum loss x batch size).")))
 
-    if model is not None and model.training and any(
-            isinstance(m, (nn.modules.dropout._DropoutNd, nn.modules.batchnorm._BatchNorm)) for m in model.modules()):
+    if modes is not None and modes.stochastic and modes.evaluations_in_train_mode:
         found.append(Finding(
             NO_EVAL_MODE,
-            tr("the model is still in training mode after its evaluation, and it has dropout or batch norm, "
-               "which behave differently there: the evaluation figures came from a randomly thinned network."),
+            tr("{n} forward passes without gradients (evaluations) ran in training mode, in a model with dropout or "
+               "batch norm, which behave differently there: the evaluation figures came from a randomly thinned "
+               "network.", n=modes.evaluations_in_train_mode),
             tr("call model.eval() before evaluating (and model.train() before training again).")))
     return found

@@ -4,7 +4,7 @@ import math
 
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import DataLoader, Subset, TensorDataset
 
 from helpers import History
 from helpers import mistakes as m
@@ -50,10 +50,33 @@ def test_the_softmax_floor_is_what_cross_entropy_gives_a_perfect_probability_row
     assert diagnose(slow_but_honest) == []  # a loss above the floor while accuracy is still low proves nothing
 
 
-def test_testing_on_the_training_set_by_accuracy_or_by_size():
+def test_testing_on_the_training_set_by_accuracy_or_by_the_datasets():
     leak = dict(HONEST, val_acc=[0.8, 0.93, 0.97])
     assert diagnose(leak).mistakes == [m.TESTED_ON_TRAINING]
-    assert diagnose(history(**HONEST), train_size=60_000, eval_size=60_000).mistakes == [m.TESTED_ON_TRAINING]
+    data = TensorDataset(torch.zeros(100, 2), torch.zeros(100, dtype=torch.long))
+    train, val = Subset(data, range(0, 80)), Subset(data, range(80, 100))
+    h = history(**HONEST)
+    assert diagnose(h, train_set=train, eval_set=val) == []
+    assert diagnose(h, train_set=train, eval_set=train).mistakes == [m.TESTED_ON_TRAINING]
+    assert diagnose(h, train_set=data, eval_set=val).mistakes == [m.TESTED_ON_TRAINING]  # val's images are in data
+    overlapping = Subset(data, range(70, 90))
+    found = diagnose(h, train_set=train, eval_set=overlapping)
+    assert found.mistakes == [m.TESTED_ON_TRAINING] and "10 images" in str(found)
+    nested = Subset(Subset(data, range(50, 100)), range(30, 50))  # images 80-99 of data, through two Subsets
+    assert diagnose(h, train_set=train, eval_set=nested) == []
+
+
+def test_a_training_subset_as_large_as_the_evaluation_set_is_not_a_leak():
+    # 10-12 train on 10,000 images and validate on another 10,000: equal sizes are no evidence
+    assert diagnose(history(**HONEST), train_size=10_000, eval_size=10_000) == []
+
+
+def test_accuracies_in_percent_are_read_as_percent_not_as_counting_too_much():
+    in_percent = {k: [100 * v for v in vs] if k.endswith("acc") else vs for k, vs in HONEST.items()}
+    assert diagnose(history(**in_percent)) == []
+    leak = dict(in_percent, val_acc=[80.0, 93.0, 97.0])
+    assert diagnose(history(**leak)).mistakes == [m.TESTED_ON_TRAINING]
+    assert diagnose({"test_acc": [1.032, 1.129]}).mistakes == [m.ONE_HOT_ACCURACY]  # not percentages: below chance
 
 
 def test_an_ordered_training_set():
@@ -97,12 +120,49 @@ def test_a_mean_of_batch_means_is_caught_only_with_the_size():
     assert diagnose({"val_acc": [broken]}) == []  # without the size, the rule stays silent
 
 
-def test_evaluation_in_training_mode_is_read_off_the_model():
+def test_a_training_loader_that_drops_its_last_batch_is_honest():
+    torch.manual_seed(0)
+    data = TensorDataset(torch.randn(103, 5), torch.randint(0, 3, (103,)))
+    model = nn.Linear(5, 3)
+    loader = DataLoader(data, batch_size=25, drop_last=True)  # four batches of 25: 100 images an epoch
+    train_acc = _evaluate(model, loader, False) * len(data) / 100  # counted right, over the images seen
+    assert abs(train_acc * len(data) - round(train_acc * len(data))) > 1e-6  # not a count out of 103
+    found = diagnose(dict(HONEST, train_acc=[0.5, 0.6, train_acc]), train_size=len(data), eval_size=2_000)
+    assert found == []
+
+
+def _evaluate_then(model, X, restore_train: bool, set_eval: bool = True):
+    if set_eval:
+        model.eval()
+    with torch.no_grad():
+        model(X)
+    if restore_train:
+        model.train()
+
+
+def test_evaluation_in_training_mode_is_read_from_the_passes_not_from_the_mode_left_behind():
     with_dropout = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5), nn.Linear(4, 2))
-    h = history(**HONEST)
-    assert diagnose(h, model=with_dropout.train()).mistakes == [m.NO_EVAL_MODE]
-    assert diagnose(h, model=with_dropout.eval()) == []
-    assert diagnose(h, model=nn.Linear(4, 2).train()) == []  # no dropout, no batch norm: the mode changes nothing
+    X, h = torch.randn(8, 4), history(**HONEST)
+
+    log = m.record_modes(with_dropout)
+    with_dropout.train()
+    with_dropout(X).sum().backward()                              # a training step: gradients on, train mode
+    _evaluate_then(with_dropout, X, restore_train=True)            # honest: eval mode, then back to training
+    assert with_dropout.training and diagnose(h, modes=log.stop()) == []
+
+    log = m.record_modes(with_dropout)
+    _evaluate_then(with_dropout, X, restore_train=False, set_eval=False)  # MISTAKE: no model.eval()
+    found = diagnose(h, modes=log.stop())
+    assert found.mistakes == [m.NO_EVAL_MODE] and "1 forward passes" in str(found)
+
+    plain = nn.Linear(4, 2).train()
+    log = m.record_modes(plain)
+    with torch.no_grad():
+        plain(X)
+    assert diagnose(h, modes=log.stop()) == []  # no dropout, no batch norm: the mode changes nothing
+    before = len(log)
+    plain(X)
+    assert len(log) == before  # stopped: nothing more is noted
 
 
 def test_every_mistake_has_a_rule_description_and_a_fix():
