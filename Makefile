@@ -123,8 +123,10 @@ learner-copy: setup
 book: setup-dev
 	$(BIN)/python scripts/book.py build/book
 
+# A mixed room: PLATFORMS="win_amd64 macosx_arm64 macosx_x86_64 linux_x86_64" (default: this machine's),
+# PYTHONS="3.11 3.12" (default: this Python, or 3.10-3.13 with PLATFORMS), RAY=1 adds Ray Tune (16_sweeps).
 offline-kit: setup data slides
-	$(BIN)/python scripts/offline_kit.py offline-kit
+	$(BIN)/python scripts/offline_kit.py offline-kit$(if $(PLATFORMS), --platforms $(PLATFORMS))$(if $(PYTHONS), --pythons $(PYTHONS))$(if $(filter 1,$(RAY)), --extras scale)
 
 lint: setup-dev
 	$(BIN)/ruff check helpers tests benchmarks notebooks scripts
