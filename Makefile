@@ -4,7 +4,10 @@
 # make test-fast  the unit tests alone, in well under a minute
 # make test-floor the unit tests and 01-06 in a second venv with the oldest supported versions (.venv-floor)
 # make kernel     register the course's Python as the Jupyter kernel "Python (fashion-optim)", for other front ends
-# make slides     reveal.js decks of the core notebooks in slides/ (see INSTRUCTORS.md)
+# make slides     reveal.js decks of 01-09 in slides/ (see INSTRUCTORS.md)
+# make book       the series as a website in build/book/ that opens from disk (index.html)
+# make learner-copy  the notebooks without speaker notes, checks, saved answers or solutions, in learner/
+# make lab-learner  the learners' copy, opened in JupyterLab (what learners open at a workshop)
 # make offline-kit  a folder with the wheels, the data and the notebooks for a room without internet
 #
 # TORCH_BUILD=auto|cpu|pypi chooses PyTorch's build (scripts/install_torch.py): auto takes the CPU-only build on
@@ -36,10 +39,14 @@ NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --nbval-saniti
 SECOND_NUMERIC_PATH := MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1
 ENGLISH_NOTEBOOKS := $(filter-out %.zh-CN.ipynb,$(wildcard notebooks/*.ipynb))
 
-.PHONY: lab test test-fast test-floor setup setup-dev kernel lock data browser fonts lint benchmark clean slides offline-kit workshop scale learner-copy book
+.PHONY: lab lab-learner test test-fast test-floor setup setup-dev kernel lock data browser fonts lint benchmark clean slides offline-kit workshop scale learner-copy book
 
 lab: setup data fonts
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
+
+# At a workshop, learners open their copy: the notebooks without speaker notes, checks or saved answers.
+lab-learner: setup data fonts learner-copy
+	$(BIN)/jupyter lab $(LAB_FLAGS) learner/
 
 test: setup-dev data browser fonts workshop scale lint
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -v
@@ -125,7 +132,7 @@ book: setup-dev
 
 # A mixed room: PLATFORMS="win_amd64 macosx_arm64 macosx_x86_64 linux_x86_64" (default: this machine's),
 # PYTHONS="3.11 3.12" (default: this Python, or 3.10-3.13 with PLATFORMS), RAY=1 adds Ray Tune (16_sweeps).
-offline-kit: setup data slides
+offline-kit: setup data
 	$(BIN)/python scripts/offline_kit.py offline-kit$(if $(PLATFORMS), --platforms $(PLATFORMS))$(if $(PYTHONS), --pythons $(PYTHONS))$(if $(filter 1,$(RAY)), --extras scale)
 
 lint: setup-dev

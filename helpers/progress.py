@@ -227,10 +227,11 @@ def main(argv: list[str]) -> int:
         print(main.__doc__.strip("`"), file=sys.stderr)
         return 2
     numbers = [a for a in argv if re.fullmatch(r"\d\d", a)]
-    if numbers:  # python -m helpers progress 01 02 03: those notebooks of the folder here
-        here = _default_folder()
+    if numbers:  # python -m helpers progress [folder] 01 02 03: those notebooks of the folder (default: here)
+        named = [Path(a) for a in argv if a not in numbers and Path(a).is_dir()]
+        here = named[0] if len(named) == 1 else _default_folder()
         chosen = [p for p in notebooks_in(here, language()) if p.name[:2] in numbers]
-        argv = [a for a in argv if a not in numbers] + [str(p) for p in chosen]
+        argv = [a for a in argv if a not in numbers and Path(a) != here] + [str(p) for p in chosen]
         if not chosen:
             print(tr("No notebooks (NN_topic.ipynb) in {folder}: run this from the course folder "
                      "or its notebooks folder, or name the notebooks.", folder=here), file=sys.stderr)
@@ -281,14 +282,18 @@ def read_room(paths: list[Path]) -> list[dict]:
     return list(learners.values())
 
 
-def room_table(learners: list[dict], markdown: bool = False) -> str:
-    """One row per learner, one column per exercise (01a, 01b, 02a, ...), and how many pass each."""
+def room_table(learners: list[dict], markdown: bool = False, notebooks: list[str] | None = None) -> str:
+    """One row per learner, one column per exercise (01a, 01b, 02a, ...), and how many pass each.
+
+    ``notebooks``: the numbers of the notebooks to show ("01", "02", ...); by default every one met."""
     columns: list[tuple[str, str, int]] = []  # (notebook, check, its n-th call of that check in the notebook)
     rows = []
     for entry in learners:
         seen: dict[tuple[str, str], int] = {}
         row = {}
         for notebook, check, status in entry["checks"]:
+            if notebooks and notebook not in notebooks:
+                continue
             nth = seen[(notebook, check)] = seen.get((notebook, check), 0) + 1
             key = (notebook, check, nth)
             if key not in columns:
@@ -304,7 +309,7 @@ def room_table(learners: list[dict], markdown: bool = False) -> str:
     width = max([len(tr("learner")), len(tr("passes"))] + [len(name) for name, _ in rows])
     header = [tr("learner")] + labels + [tr("passes")]
     body = [[name] + [MARKS.get(row.get(k, "not run"), "?") for k in columns]
-            + [f"{sum(s == 'passes' for s in row.values())}/{len(columns)}"] for name, row in rows]
+            + [f"{sum(row.get(k) == 'passes' for k in columns)}/{len(columns)}"] for name, row in rows]
     body.append([tr("passes")] + [str(n) for n in passes] + [""])
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -319,9 +324,11 @@ def room_table(learners: list[dict], markdown: bool = False) -> str:
 
 
 def room_main(argv: list[str]) -> int:
-    """``python -m helpers room [--markdown] FOLDER_OR_FILE ...``: the learners' pasted lines as one table"""
+    """``python -m helpers room [--markdown] FOLDER_OR_FILE ... [NN ...]``: the learners' pasted lines as one table
+    (only notebooks NN, if given)"""
     markdown = "--markdown" in argv
-    argv = [a for a in argv if a != "--markdown"]
+    numbers = [a for a in argv if re.fullmatch(r"\d\d", a)]
+    argv = [a for a in argv if a != "--markdown" and a not in numbers]
     if not argv or any(a.startswith("-") for a in argv):
         print(room_main.__doc__.strip("`"), file=sys.stderr)
         return 2
@@ -334,5 +341,5 @@ def room_main(argv: list[str]) -> int:
         print(tr("No progress lines in {paths}: each learner runs `python -m helpers progress --saved --json` "
                  "and pastes the line it prints.", paths=", ".join(argv)), file=sys.stderr)
         return 1
-    print(room_table(learners, markdown))
+    print(room_table(learners, markdown, numbers or None))
     return 0

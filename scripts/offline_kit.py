@@ -7,8 +7,9 @@ linux_x86_64" PYTHONS="3.11 3.12" RAY=1`` passes those on.)
 
 The folder holds, for each platform, ``wheels/<platform>/`` with a wheel of every package a learner needs,
 for each Python version asked for, and the helpers package as a wheel; FashionMNIST's four files; the
-learners' copy of the notebooks; the slides (when built); and INSTALL.md, with the steps for each platform
-and what each folder holds. Copy it onto a USB stick or a shared drive.
+learners' copy of the notebooks; the READMEs, SETUP.md, the handout and the glossary; and INSTALL.md, with
+the steps for each platform and what each folder holds. Copy it onto a USB stick or a shared drive. The
+instructor's material (INSTRUCTORS.md, the slides with their speaker notes) stays out: it holds the answers.
 
 - ``--platforms``: any of the keys of PLATFORMS below. Default: this machine's platform only.
 - ``--pythons``: default, this machine's Python with the default platform, and with ``--platforms`` every
@@ -342,16 +343,18 @@ copy and about 5 GB once installed. It runs on a CPU all the same.
     return "".join(parts)
 
 
+# What a learner reads beside the notebooks; INSTRUCTORS.md and the slides (speaker notes with the answers) stay out.
+LEARNER_DOCS = ("README.md", "README.zh-CN.md", "SETUP.md", "HANDOUT.md", "GLOSSARY.md")
+
+
 def write_course(kit: Path, scale: bool = False) -> None:
     # the learners' copy: no speaker notes, checks, saved answers or solutions (scripts/learner_copy.py)
     import learner_copy
 
     learner_copy.write(kit / NOTEBOOKS)
-    for name in ("README.md", "README.zh-CN.md", "INSTRUCTORS.md"):
+    for name in LEARNER_DOCS:
         if (REPO / name).exists():
             shutil.copyfile(REPO / name, kit / name)
-    if (REPO / "slides").is_dir():
-        shutil.copytree(REPO / "slides", kit / "slides", dirs_exist_ok=True)
     (kit / "requirements.txt").write_text("\n".join(learner_requirements()) + "\n")
     if scale:
         (kit / "requirements-scale.txt").write_text("\n".join(scale_requirements()) + "\n")

@@ -93,14 +93,14 @@ def test_ray_comes_from_pyproject_with_a_pin_for_intel_macs():
 
 
 def test_the_makefile_passes_platforms_pythons_and_ray_on():
-    run = subprocess.run(["make", "-n", "-o", "setup", "-o", "data", "-o", "slides", "offline-kit",
+    run = subprocess.run(["make", "-n", "-o", "setup", "-o", "data", "offline-kit",
                           "PLATFORMS=win_amd64 linux_x86_64", "PYTHONS=3.11", "RAY=1"],
                          cwd=REPO, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     (line,) = [line for line in run.stdout.splitlines() if "offline_kit.py" in line]
     args = offline_kit.parse(line.split("offline_kit.py", 1)[1].split())
     assert (args.platforms, args.pythons, args.extras) == (["win_amd64", "linux_x86_64"], ["3.11"], ["scale"])
-    plain = subprocess.run(["make", "-n", "-o", "setup", "-o", "data", "-o", "slides", "offline-kit"],
+    plain = subprocess.run(["make", "-n", "-o", "setup", "-o", "data", "offline-kit"],
                            cwd=REPO, capture_output=True, text=True, timeout=60).stdout
     assert plain.strip().endswith("scripts/offline_kit.py offline-kit")
 
@@ -195,6 +195,8 @@ def test_the_kit_installs_helpers_and_serves_the_data_without_network(tmp_path):
         here, f"{here}/helpers-{helpers.__version__}-py3-none-any.whl"]
     assert (kit / "notebooks" / "01_data.ipynb").exists() and (kit / "notebooks" / "01_data.zh-CN.ipynb").exists()
     assert "**Notes.**" not in (kit / "notebooks" / "05_full_loop.ipynb").read_text()  # the learners' copy
+    assert all((kit / name).exists() for name in ("README.md", "SETUP.md", "HANDOUT.md", "GLOSSARY.md"))
+    assert not (kit / "INSTRUCTORS.md").exists() and not (kit / "slides").exists()  # they hold the answers
     requirements = (kit / "requirements.txt").read_text().splitlines()
     assert requirements[-1] == "helpers" and any(r.startswith("torch>=") for r in requirements)
     assert "pytest" not in " ".join(requirements)  # the tests' tools stay out of a learner's install

@@ -125,6 +125,18 @@ def test_the_json_line_a_learner_pastes_and_the_rooms_table(tmp_path, capsys):
     assert progress.room_main(["--markdown", str(pasted)]) == 0
     assert capsys.readouterr().out.startswith("| learner | 03a |")
 
+    assert progress.room_main([str(pasted), "04"]) == 0  # the notebooks taught today only
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["learner", "04a", "04b", "passes"]
+    assert table[1].split() == ["Ada", "✓", "·", "1/2"] and table[2].split() == ["Bo", "✓", "·", "1/2"]
+
+
+def test_a_folder_and_notebook_numbers_together(tmp_path, capsys):
+    ada = _a_learners_notebooks(tmp_path / "ada")
+    assert progress.main(["--saved", "--json", str(ada), "04"]) == 0
+    entry = json.loads(capsys.readouterr().out)
+    assert [c[0] for c in entry["checks"]] == ["04", "04"] and entry["passed"] == 1
+
 
 def test_the_room_names_the_fix_when_there_is_nothing_to_read(tmp_path, capsys):
     assert progress.room_main([str(tmp_path / "nowhere")]) == 1
