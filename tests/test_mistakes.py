@@ -1,7 +1,10 @@
 """The mistakes checker: each rule fires on its symptom, stays quiet on an honest run, and needs what it says."""
 
+import json
 import math
+from pathlib import Path
 
+import pytest
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Subset, TensorDataset
@@ -169,3 +172,22 @@ def test_every_mistake_has_a_rule_description_and_a_fix():
     assert set(m.RULES) == set(m.MISTAKES)
     found = diagnose({"train_loss": [math.inf], "train_acc": [0.1]})
     assert found[0].fix and "learning rate" in found[0].fix
+
+
+HONEST_RUNS = json.loads((Path(__file__).parent / "fixtures" / "honest_histories.json").read_text(encoding="utf-8"))
+
+
+def test_the_fixture_covers_settings_the_rules_were_not_tuned_on():
+    settings = {run["setting"] for run in HONEST_RUNS}
+    assert len(settings) >= 8 and len(HONEST_RUNS) == 3 * len(settings)  # each over seeds 0, 1 and 2
+    assert any("Adam" in s for s in settings) and any("cycle" in s for s in settings)
+    assert any(run["stochastic"] for run in HONEST_RUNS)  # dropout and batch norm, evaluated in eval mode
+    assert max(len(run["history"]["val_acc"]) for run in HONEST_RUNS) >= 20  # a long run that over-fits
+
+
+@pytest.mark.parametrize("run", HONEST_RUNS, ids=lambda r: f"{r['setting']}, seed {r['seed']}")
+def test_honest_runs_from_other_settings_show_no_mistake(run):
+    """Histories trained on FashionMNIST by scripts/honest_histories.py with helpers.fit (no mistake in the loop)."""
+    assert run["evaluations_in_train_mode"] == 0  # fit evaluated in eval mode: record_modes saw no such pass
+    found = diagnose(run["history"], train_size=run["train_size"], eval_size=run["eval_size"])
+    assert found == [], str(found)
