@@ -1,7 +1,7 @@
 # make lab        set everything up, then open the series in JupyterLab
 # make setup      the course's .venv alone (PyTorch, requirements.txt, helpers), without opening anything
 # make test       set everything up, then run every test (unit tests, every notebook, the English ones twice, the browser test)
-# make test-fast  the unit tests alone, in well under a minute
+# make test-fast  the unit tests alone, in under 30 s (make test runs the slow ones too)
 # make test-floor the unit tests and 01-06 in a second venv with the oldest supported versions (.venv-floor)
 # make kernel     register the course's Python as the Jupyter kernel "Python (fashion-optim)", for other front ends
 # make slides     reveal.js decks of 01-09 in slides/ (see INSTRUCTORS.md)

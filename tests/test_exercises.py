@@ -217,6 +217,7 @@ def capstone_variant(index: int, old: str, new: str):
     return namespace["train_and_validate"]
 
 
+@pytest.mark.slow  # the capstone's checks train the learner's loop beside fit: 10 s together, out of the fast tier
 def test_09_capstone_solutions_pass(fashion, capsys):
     def train_and_validate(model, train_loader, val_loader, loss_fn, optimizer, epochs, device, best_path):
         ...  # your code
@@ -229,6 +230,7 @@ def test_09_capstone_solutions_pass(fashion, capsys):
     assert ex.check_capstone(solved("09_capstone", 1)["train_and_validate"], fashion.train, epochs=12, patience=2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("old, new, epochs, said", [
     ("X, y = X.to(device), y.to(device)", "pass", 2, "move every batch"),
     ("X, y = X.to(device), y.to(device)", "X = X.to(device)", 2, "move every batch"),
@@ -246,6 +248,7 @@ def test_09_capstone_names_what_is_wrong(fashion, capsys, old, new, epochs, said
     assert said in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_09_capstone_early_stopping_must_stop(fashion, capsys):
     never_stops = capstone_variant(1, "elif patience is not None", "elif False")
     capsys.readouterr()
