@@ -10,6 +10,7 @@ from helpers import data as hdata
 from helpers import doctor as hdoctor
 
 
+@pytest.mark.slow  # its widgets check asks any JupyterLab running on this machine over HTTP
 def test_every_check_passes_in_the_set_up_environment(data_root):
     checks = hdoctor.run_checks(data_root)
     assert [c.what for c in checks] == ["Python", "interpreter", "torch", "torchvision", "NumPy", "matplotlib",

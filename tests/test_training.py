@@ -72,25 +72,6 @@ def test_averages_are_per_sample_with_an_uneven_last_batch():
     assert not math.isclose(sum(batch_means) / 3, result.loss, rel_tol=1e-4)  # the naive mean differs here
 
 
-def test_hand_written_step_agrees_with_torch_sgd(small):
-    X, y = small[0].images[:64], small[0].targets[:64]
-    set_seed(3)
-    by_hand = NeuralNetwork()
-    by_torch = NeuralNetwork()
-    by_torch.load_state_dict(by_hand.state_dict())
-    lr = 0.05
-    loss = nn.functional.cross_entropy(by_hand(X), y)
-    loss.backward()
-    with torch.no_grad():
-        for p in by_hand.parameters():
-            p -= lr * p.grad
-    opt = torch.optim.SGD(by_torch.parameters(), lr=lr)
-    nn.functional.cross_entropy(by_torch(X), y).backward()
-    opt.step()
-    for a, b in zip(by_hand.parameters(), by_torch.parameters()):
-        torch.testing.assert_close(a, b)
-
-
 def run_fit(small, epochs=2, lr=0.1, seed=0, **kwargs):
     train, test = loaders(small, seed=seed)
     model = NeuralNetwork()
