@@ -13,7 +13,7 @@ MESSAGES = {
     "Accuracy (higher is better)": "准确率（越高越好）",
     "Epoch": "轮（epoch）",
     "Cross-entropy loss (mean per image)": "交叉熵损失（每张图像的平均值）",
-    "Accuracy (% of images)": "准确率（图像的 %）",
+    "Accuracy (% of images)": "准确率（%）",
     "{label}: every seed diverged": "{label}：每个随机种子都发散了",
     "{label} (mean of {n} of {total} seeds)": "{label}（{total} 个随机种子中 {n} 个的平均）",
     "{label} (mean of {n} seeds)": "{label}（{n} 个随机种子的平均）",
@@ -48,7 +48,7 @@ MESSAGES = {
     "Targets of shape {shape} do not match the model's output {out}. "
     "Use class indices (shape [batch], int64) or one-hot rows with one column per class.":
         "形状为 {shape} 的目标与模型输出 {out} 对不上。请使用类别索引（形状 [batch]，int64），"
-        "或每个类别一列的独热（one-hot）行。",
+        "或每个类别占一列的独热（one-hot）向量。",
     "Targets must be class indices of shape [batch] and dtype int64, got shape {shape} "
     "and dtype {dtype}. Convert them with y.long().":
         "目标必须是形状为 [batch]、dtype 为 int64 的类别索引，收到的形状是 {shape}、dtype 是 {dtype}。"
@@ -67,7 +67,7 @@ MESSAGES = {
     # --- the training panel --------------------------------------------------------------------------
     "learning rate": "学习率",
     "epochs": "轮数",
-    "batch size": "批大小",
+    "batch size": "批量大小",
     "optimizer": "优化器",
     "momentum": "动量",
     "seed": "随机种子",
@@ -133,7 +133,7 @@ MESSAGES = {
     "torchvision's download: not tried (download=False)": "torchvision 下载：未尝试（download=False）",
     "FashionMNIST was not found. Looked in {raw}/, then:": "没有找到 FashionMNIST。先查找了 {raw}/，然后：",
     "batch_size must be a whole number of at least 1, got {b!r}; the lesson uses 64.":
-        "batch_size（批大小）必须是不小于 1 的整数，收到的是 {b!r}；本课使用 64。",
+        "batch_size（批量大小）必须是不小于 1 的整数，收到的是 {b!r}；本课使用 64。",
     "batch_size {b} is larger than the {n:,} training images; choose a smaller one, e.g. 64.":
         "batch_size {b} 比 {n:,} 张训练图像还多；请选一个更小的值，例如 64。",
     "Ways to get CIFAR-10:\n"
@@ -234,13 +234,13 @@ MESSAGES = {
         "第 {epoch} 轮训练损失上升了十分之一以上，而训练准确率也在上升。整轮的平均值也可能这样变化"
         "（更有把握的错误答案会抬高损失），但很少变化这么大；拿单个批次的损失充当整轮的损失，则经常如此。",
     "add each batch's loss times its size, and divide by the number of images at the end of the epoch.":
-        "把每个批次的损失乘以批次大小累加起来，在一轮结束时除以图像数。",
+        "把每个批次的损失乘以批量大小累加起来，在一轮结束时除以图像数。",
     "an evaluation accuracy is not a whole number of images out of {size:,}: it is an average of "
     "per-batch figures, where the short last batch weighs as much as a full one.":
         "有一个评估准确率乘以 {size:,} 不是整数张图像：它是各批次数值的平均，较短的最后一个批次与完整批次权重相同。",
     "count correct predictions and images over the whole epoch, and divide once at the end "
     "(the same for the loss: sum loss x batch size).":
-        "在整轮中累加预测正确的数量和图像数，最后只除一次（损失也一样：累加 损失 x 批大小）。",
+        "在整轮中累加预测正确的数量和图像数，最后只除一次（损失也一样：累加 损失 x 批量大小）。",
     "{n} forward passes without gradients (evaluations) ran in training mode, in a model with dropout or "
     "batch norm, which behave differently there: the evaluation figures came from a randomly thinned network.":
         "有 {n} 次不带梯度的前向传播（即评估）在训练模式下运行，而模型含有暂退法或批量规范化，这些层在训练模式下表现不同："
@@ -279,7 +279,7 @@ MESSAGES = {
     "(or pip install \"ray[tune]\"), then restart the kernel.":
         "这里没有安装 Ray Tune。请在本系列的文件夹中运行：pip install -e \".[scale]\"（或 pip install "
         "\"ray[tune]\"），然后重启内核。",
-    "batch {b}": "批大小 {b}",
+    "batch {b}": "批量大小 {b}",
     ", stopped early": "，提前停止",
     "validation accuracy (%)": "验证准确率（%）",
     "The sweep: each point a trial": "超参数搜索：每个点是一次试验",
