@@ -9,7 +9,7 @@ EXERCISES = {
     "{dataset_size:,} images in batches of {batch_size} make {n_batches} batches, the last holding {last}.":
         "{dataset_size:,} 张图像按每批 {batch_size} 张分成 {n_batches} 个批次，最后一个批次有 {last} 张。",
     "divide the dataset size by the batch size; the remainder, if any, makes one more, smaller batch.":
-        "用数据集大小除以批大小；如果有余数，余下的部分会再组成一个更小的批次。",
+        "用数据集大小除以批量大小；如果有余数，余下的部分会再组成一个更小的批次。",
     "the mean is {want:.4f}: most of a FashionMNIST image is black background.":
         "均值为 {want:.4f}：FashionMNIST 图像的大部分是黑色背景。",
     "add up every batch's pixel sum and count, then divide once at the end: "
@@ -47,7 +47,7 @@ EXERCISES = {
     "with {kind} you get {got:.2f}, above 1 (100%): compare one class per image, so turn one-hot rows into "
     "indices with argmax(dim=1) first.":
         "目标为{kind}时，你得到 {got:.2f}，超过了 1（100%）：每张图像只应比较一个类别，所以先用 argmax(dim=1) "
-        "把独热行变成索引。",
+        "把独热向量变成索引。",
     "with {kind} you get {got:.4f}, expected {want:.4f} (a fraction of images).":
         "目标为{kind}时，你得到 {got:.4f}，应为 {want:.4f}（即图像所占的比例）。",
     "the same answer for both kinds of target, and never above 100%.":
@@ -229,14 +229,14 @@ EXERCISES = {
         "base_lr * (1 + cos(pi * step / total)) / 2：第 0 步为 base_lr，中途为它的一半，结束时为 0。",
     "your cosine schedule matches CosineAnnealingLR step for step.": "你的余弦学习率调度每一步都与 CosineAnnealingLR 一致。",
     # --- 13_mistakes ---------------------------------------------------------------------------------
-    "with a batch of {batch}, count_correct failed with {failed}.": "批大小为 {batch} 时，count_correct 出错：{failed}。",
-    " (a batch of 10 hides the broadcasting mistake: 100 comparisons)": "（批大小为 10 时会掩盖广播错误：会做 100 次比较）",
+    "with a batch of {batch}, count_correct failed with {failed}.": "批量大小为 {batch} 时，count_correct 出错：{failed}。",
+    " (a batch of 10 hides the broadcasting mistake: 100 comparisons)": "（批量大小为 10 时会掩盖广播错误：会做 100 次比较）",
     "with a batch of {batch} you count {got}, the right count is {want}{extra}. Turn both into class numbers of "
     "shape [batch] before comparing: pred.argmax(1) and y.argmax(1).":
-        "批大小为 {batch} 时你数出 {got} 个，正确的数目是 {want}{extra}。比较之前先把两者都变成形状为 [batch] "
+        "批量大小为 {batch} 时你数出 {got} 个，正确的数目是 {want}{extra}。比较之前先把两者都变成形状为 [batch] "
         "的类别编号：pred.argmax(1) 和 y.argmax(1)。",
     "right for batches of 10, 64 and 3: class numbers compared with class numbers.":
-        "批大小为 10、64 和 3 时都正确：类别编号与类别编号相比较。",
+        "批量大小为 10、64 和 3 时都正确：类别编号与类别编号相比较。",
     "epoch_mean(batch_means, batch_sizes) failed with {failed}.": "epoch_mean(batch_means, batch_sizes) 出错：{failed}。",
     "the mean over all {n} images, with the short last batch weighed by its size.":
         "这是全部 {n} 张图像的平均值，较小的最后一个批次按其大小加权。",
