@@ -93,15 +93,17 @@ def test_ray_comes_from_pyproject_with_a_pin_for_intel_macs():
 
 
 def test_the_makefile_passes_platforms_pythons_and_ray_on():
-    run = subprocess.run(["make", "-n", "-o", "setup", "-o", "data", "offline-kit",
+    # as a make of its own, even when the tests run under make test (a sub-make would print its directory)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    run = subprocess.run(["make", "--no-print-directory", "-n", "-o", "setup", "-o", "data", "offline-kit",
                           "PLATFORMS=win_amd64 linux_x86_64", "PYTHONS=3.11", "RAY=1"],
-                         cwd=REPO, capture_output=True, text=True, timeout=60)
+                         cwd=REPO, capture_output=True, text=True, timeout=60, env=env)
     assert run.returncode == 0, run.stderr
     (line,) = [line for line in run.stdout.splitlines() if "offline_kit.py" in line]
     args = offline_kit.parse(line.split("offline_kit.py", 1)[1].split())
     assert (args.platforms, args.pythons, args.extras) == (["win_amd64", "linux_x86_64"], ["3.11"], ["scale"])
-    plain = subprocess.run(["make", "-n", "-o", "setup", "-o", "data", "offline-kit"],
-                           cwd=REPO, capture_output=True, text=True, timeout=60).stdout
+    plain = subprocess.run(["make", "--no-print-directory", "-n", "-o", "setup", "-o", "data", "offline-kit"],
+                           cwd=REPO, capture_output=True, text=True, timeout=60, env=env).stdout
     assert plain.strip().endswith("scripts/offline_kit.py offline-kit")
 
 
