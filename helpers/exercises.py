@@ -696,13 +696,19 @@ def _beside_torch(step: Callable, make_optimizer: Callable, hyper: dict, steps: 
     return 0, worst
 
 
+ADAM_EPS = 1e-3
+
+
 def check_adam(adam_step: Callable) -> Verdict:
     """Check a hand-written Adam step against ``torch.optim.Adam`` over 10 steps."""
     if _nothing_yet(adam_step, todo="write the function above"):
         return Verdict(False)
-    outcome = _beside_torch(adam_step, lambda p: torch.optim.Adam(p, lr=0.01), {"lr": 0.01})
+    # eps 1e-3 rather than 1e-8, for both: where eps enters the update then shows far above float rounding
+    outcome = _beside_torch(adam_step, lambda p: torch.optim.Adam(p, lr=0.01, eps=ADAM_EPS),
+                            {"lr": 0.01, "betas": (0.9, 0.999), "eps": ADAM_EPS})
     if isinstance(outcome, str):
-        return _report(False, "", tr("adam_step(params, state, lr=0.01) failed with {failed}.", failed=outcome))
+        return _report(False, "", tr("adam_step(params, state, lr=0.01, betas=(0.9, 0.999), eps=0.001) failed with "
+                                     "{failed}.", failed=outcome))
     first, worst = outcome
     return _report(not first, tr("the same parameters as torch.optim.Adam after 10 steps (largest difference "
                                  "{worst:.1e}).", worst=worst),
@@ -710,7 +716,10 @@ def check_adam(adam_step: Callable) -> Verdict:
                       step=first, worst=worst)
                    + (tr("At step 1, m and v hold only the first gradient: check that they start at zero, that "
                          "m = b1 m + (1 - b1) g and v = b2 v + (1 - b2) g^2, and the bias correction: divide m by "
-                         "1 - b1 ** t and v by 1 - b2 ** t, with t = 1 at the first step.") if first == 1 else
+                         "1 - b1 ** t and v by 1 - b2 ** t, with t = 1 at the first step. Then where eps goes: "
+                         "torch.optim.Adam adds it to the square root of the corrected v, p -= lr * m_hat / "
+                         "(sqrt(v_hat) + eps); the paper's faster form, which corrects the rate instead and adds eps "
+                         "to sqrt(v), is a slightly different update.") if first == 1 else
                       tr("Step 1 agrees, so the update is right once: keep m, v and the step count t in `state` "
                          "between calls (one set per parameter), and count t up by one every call.")))
 

@@ -173,16 +173,21 @@ EXERCISES = {
     ", stopped {patience} after the best": "，在最佳一轮之后 {patience} 轮停止",
     ") and kept epoch {best}'s weights.": "），并保留了第 {best} 轮的权重。",
     # --- 10_optimizers -------------------------------------------------------------------------------
-    "adam_step(params, state, lr=0.01) failed with {failed}.": "adam_step(params, state, lr=0.01) 出错：{failed}。",
+    "adam_step(params, state, lr=0.01, betas=(0.9, 0.999), eps=0.001) failed with {failed}.":
+        "adam_step(params, state, lr=0.01, betas=(0.9, 0.999), eps=0.001) 出错：{failed}。",
     "the same parameters as torch.optim.Adam after 10 steps (largest difference {worst:.1e}).":
         "10 步之后参数与 torch.optim.Adam 的相同（最大差值 {worst:.1e}）。",
     "your parameters part from torch.optim.Adam's at step {step} (difference {worst:.1e}). ":
         "你的参数从第 {step} 步开始与 torch.optim.Adam 的不同（差值 {worst:.1e}）。",
     "At step 1, m and v hold only the first gradient: check that they start at zero, that m = b1 m + (1 - b1) g "
     "and v = b2 v + (1 - b2) g^2, and the bias correction: divide m by 1 - b1 ** t and v by 1 - b2 ** t, "
-    "with t = 1 at the first step.":
+    "with t = 1 at the first step. Then where eps goes: torch.optim.Adam adds it to the square root of the "
+    "corrected v, p -= lr * m_hat / (sqrt(v_hat) + eps); the paper's faster form, which corrects the rate instead "
+    "and adds eps to sqrt(v), is a slightly different update.":
         "第 1 步时，m 和 v 只包含第一个梯度：检查它们是否从零开始，是否满足 m = b1 m + (1 - b1) g 和 "
-        "v = b2 v + (1 - b2) g^2，以及偏差修正：m 除以 1 - b1 ** t，v 除以 1 - b2 ** t，第一步时 t = 1。",
+        "v = b2 v + (1 - b2) g^2，以及偏差修正：m 除以 1 - b1 ** t，v 除以 1 - b2 ** t，第一步时 t = 1。"
+        "再检查 eps 放在哪里：torch.optim.Adam 把它加在修正后的 v 的平方根上，p -= lr * m_hat / (sqrt(v_hat) + eps)；"
+        "论文中更快的写法改为修正学习率，并把 eps 加在 sqrt(v) 上，那是一个略有不同的更新。",
     "Step 1 agrees, so the update is right once: keep m, v and the step count t in `state` between calls "
     "(one set per parameter), and count t up by one every call.":
         "第 1 步一致，说明单次更新是对的：在两次调用之间把 m、v 和步数 t 保存在 `state` 中（每个参数一组），"

@@ -1,6 +1,7 @@
 """Every exercise check: the notebook's own solution passes it, a wrong or missing answer does not."""
 
 import json
+import math
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -265,6 +266,17 @@ def test_10_adam_and_adamw(capsys):
     capsys.readouterr()
     assert not ex.check_adam(no_bias_correction["adam_step"])
     assert "at step 1" in capsys.readouterr().out
+    efficient = {"torch": torch, "math": math}  # Kingma and Ba's faster form: the rate corrected, eps on sqrt(v)
+    faster = ('        t = s["step"]\n'
+              '        p -= lr * math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t) * s["m"] / (s["v"].sqrt() + eps)\n')
+    exact = ('        m_hat = s["m"] / (1 - beta1 ** s["step"])\n'
+             '        v_hat = s["v"] / (1 - beta2 ** s["step"])\n'
+             '        p -= lr * m_hat / (v_hat.sqrt() + eps)\n')
+    assert exact in source
+    exec(source.replace(exact, faster), efficient)
+    capsys.readouterr()
+    assert not ex.check_adam(efficient["adam_step"])
+    assert "where eps goes" in capsys.readouterr().out
     forgets = {"torch": torch}
     exec(source.replace("if i not in state:", "if True:"), forgets)  # starts afresh every call
     assert not ex.check_adam(forgets["adam_step"])
