@@ -74,6 +74,40 @@ def learning_rate(step: int, base_lr: float, base_batch: int, global_batch: int,
     return target
 
 
+def data_ready_marker(data: str) -> Path:
+    """The file by which the first process on a machine tells the others there that the data is in place."""
+    run = os.environ.get("TORCHELASTIC_RUN_ID", "none")
+    restart = os.environ.get("TORCHELASTIC_RESTART_COUNT", "0")
+    return Path(data) / f".ready-{run}-{restart}"
+
+
+def prepare_data_on_this_machine(data: str, wait_minutes: float = 30, poll_seconds: float = 1.0) -> bool:
+    """Find or download FashionMNIST before any process group exists, once per machine.
+
+    The first process on each machine (LOCAL_RANK 0) prepares the files and leaves a marker; the others on
+    that machine wait for the marker. Nothing with the process group's short timeout is waiting meanwhile, so
+    a slow first download cannot time the group out, and every machine of a multi-machine run fills its own
+    data folder. If the first process fails, it says why and exits, and torchrun stops the others."""
+    marker = data_ready_marker(data)
+    if int(os.environ.get("LOCAL_RANK", "0")) == 0:
+        try:
+            prepare_fashion_mnist(data)
+        except DataError as exc:
+            print(exc, file=sys.stderr, flush=True)
+            return False
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        return True
+    deadline = time.monotonic() + 60 * wait_minutes
+    while not marker.exists():
+        if time.monotonic() > deadline:
+            print(f"waited {wait_minutes:g} minutes for the first process on this machine to prepare the data in "
+                  f"{data}; run `python -m helpers --root {data}` on this machine first", file=sys.stderr, flush=True)
+            return False
+        time.sleep(poll_seconds)
+    return True
+
+
 def join_the_group() -> tuple[int, int, torch.device]:
     """Join the process group torchrun set up (or make a world of one); return rank, world size, device."""
     if "RANK" not in os.environ:  # started with plain python: a world of one process
@@ -100,19 +134,12 @@ def mean_over_processes(*values: float, device: torch.device) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    rank, world, device = join_the_group()
-    say = print if rank == 0 else (lambda *a, **k: None)  # only rank 0 speaks
-    ready = torch.ones(1, device=device)
-    if rank == 0:  # one process finds (or downloads) the files; the others wait, then read them
-        try:
-            prepare_fashion_mnist(args.data)
-        except DataError as exc:
-            print(exc, file=sys.stderr, flush=True)
-            ready.zero_()
-    dist.broadcast(ready, src=0)
-    if not ready.item():
-        dist.destroy_process_group()
+    if not prepare_data_on_this_machine(args.data):  # before the group: a slow download times nothing out
         return 1
+    rank, world, device = join_the_group()
+    if int(os.environ.get("LOCAL_RANK", "0")) == 0:  # every process of this machine is past its wait
+        data_ready_marker(args.data).unlink(missing_ok=True)
+    say = print if rank == 0 else (lambda *a, **k: None)  # only rank 0 speaks
     data = load_fashion_mnist(args.data, download=False)
     train = data.train if args.train_size is None else Subset(data.train, range(min(args.train_size, len(data.train))))
 

@@ -121,3 +121,41 @@ def test_distributed_fills_a_fresh_data_folder_once_for_all_processes(tmp_path, 
     assert sorted(p.name for p in (fresh / "FashionMNIST" / "raw").iterdir()) == [
         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte", "train-labels-idx1-ubyte"]
     assert done.stdout.strip().splitlines()[-1].startswith("test accuracy: ")
+
+
+class _Joined(Exception):
+    pass
+
+
+def test_distributed_data_is_prepared_before_the_process_group_exists(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(train_ddp, "prepare_fashion_mnist", lambda data: calls.append("prepare"))
+
+    def init(*args, **kwargs):
+        calls.append("init")
+        raise _Joined
+
+    monkeypatch.setattr(train_ddp.dist, "init_process_group", init)
+    for name, value in (("RANK", "0"), ("LOCAL_RANK", "0"), ("WORLD_SIZE", "1"), ("MASTER_ADDR", "127.0.0.1"),
+                        ("MASTER_PORT", "29999"), ("TORCHELASTIC_RUN_ID", "test"), ("TORCHELASTIC_RESTART_COUNT", "0")):
+        monkeypatch.setenv(name, value)
+    with pytest.raises(_Joined):
+        train_ddp.main(["--data", str(tmp_path)])
+    # a slow download happens before any collective with the group's short timeout can be waiting on it
+    assert calls == ["prepare", "init"]
+    assert (tmp_path / ".ready-test-0").exists()  # the word for the other processes on this machine
+
+
+def test_distributed_other_processes_on_a_machine_wait_for_the_first(tmp_path, monkeypatch, capsys):
+    import threading
+
+    monkeypatch.setattr(train_ddp, "prepare_fashion_mnist", lambda data: pytest.fail("only LOCAL_RANK 0 prepares"))
+    monkeypatch.setenv("LOCAL_RANK", "1")
+    monkeypatch.setenv("TORCHELASTIC_RUN_ID", "job")
+    monkeypatch.setenv("TORCHELASTIC_RESTART_COUNT", "2")
+    assert not train_ddp.prepare_data_on_this_machine(str(tmp_path), wait_minutes=0.002, poll_seconds=0.01)
+    assert "python -m helpers --root" in capsys.readouterr().err  # waited, then named the fix
+    later = threading.Timer(0.3, (tmp_path / ".ready-job-2").touch)
+    later.start()
+    assert train_ddp.prepare_data_on_this_machine(str(tmp_path), wait_minutes=1, poll_seconds=0.01)
+    later.join()
