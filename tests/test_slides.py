@@ -168,3 +168,57 @@ def test_the_handout_fits_a_page_and_the_glossary_cites_real_notebooks():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for name in ("HANDOUT.md", "GLOSSARY.md"):
         assert f"({name})" in INSTRUCTORS and f"({name})" in readme, name
+
+
+# --- INSTRUCTORS.zh-CN.md follows INSTRUCTORS.md ---------------------------------------------------------------
+
+def _guide_outline(text: str) -> tuple[list[str], list[int], list[str]]:
+    """A guide's heading levels (## and ###), the row count of each table, and each fenced code block, in order."""
+    levels: list[str] = []
+    tables: list[int] = []
+    blocks: list[str] = []
+    block: list[str] | None = None
+    rows = 0
+    for line in text.splitlines():
+        if re.match(r"^ *```", line):
+            if block is None:
+                block = [line]
+            else:
+                blocks.append("\n".join(block + [line]))
+                block = None
+            continue
+        if block is not None:
+            block.append(line)
+            continue
+        if line.lstrip().startswith("|"):
+            rows += 1
+            continue
+        if rows:
+            tables.append(rows)
+            rows = 0
+        if line.startswith(("## ", "### ")):
+            levels.append(line.split(" ", 1)[0])
+    if rows:
+        tables.append(rows)
+    return levels, tables, blocks
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped (Chinese characters kept), spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_the_chinese_instructors_guide_has_the_english_sections():
+    chinese = (REPO / "INSTRUCTORS.zh-CN.md").read_text(encoding="utf-8")
+    en_levels, en_tables, en_blocks = _guide_outline(INSTRUCTORS)
+    zh_levels, zh_tables, zh_blocks = _guide_outline(chinese)
+    assert en_levels.count("##") == zh_levels.count("##") and en_levels.count("###") == zh_levels.count("###")
+    assert zh_levels == en_levels, "the ## and ### headings come in the same order of levels"
+    assert zh_tables == en_tables, "every table keeps the English table's rows"
+    assert len(zh_blocks) == len(en_blocks), "the same fenced code blocks"
+    for en, zh in zip(en_blocks, zh_blocks):
+        assert zh.replace(" --zh-CN", "") == en, f"a code block differs from the English beyond --zh-CN:\n{zh}"
+    outside_code = re.sub(r"^ *```.*?^ *```", "", chinese, flags=re.M | re.S)
+    anchors = {_anchor(h) for h in re.findall(r"^#{1,6} (.*)$", outside_code, re.M)}
+    links = re.findall(r"\]\(#([^)]+)\)", chinese)
+    assert links and set(links) <= anchors, f"links to no heading: {sorted(set(links) - anchors)}"
