@@ -72,10 +72,12 @@ def _is_local(url: str) -> bool:
     return parsed.hostname in LOCAL_HOSTS
 
 
-def test_the_subset_builds_in_well_under_a_minute_with_a_page_and_a_download_for_each_notebook(site):
+def test_the_subset_builds_without_running_a_notebook_with_a_page_and_a_download_for_each(site):
     folder, seconds = site
     print(f"built {len(SUBSET)} notebooks in {seconds:.1f} s")
-    assert seconds < 60, f"the subset took {seconds:.0f} s to build: is something running the notebooks?"
+    conf = {}
+    exec((REPO / "book" / "conf.py").read_text(encoding="utf-8"), {"__file__": str(REPO / "book" / "conf.py")}, conf)
+    assert conf["nb_execution_mode"] == "off", "the site shows the saved outputs; it runs nothing"
     index = (folder / "index.html").read_text(encoding="utf-8")
     for name in SUBSET:
         page = (folder / f"{name}.html").read_text(encoding="utf-8")
