@@ -13,7 +13,6 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -29,19 +28,10 @@ OUTPUT = REPO / "test-output"
 sys.path.insert(0, str(REPO / "scripts"))
 
 import learner_copy  # noqa: E402
+from test_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (Debian's Chromium, offline and headless)
 
 import book  # noqa: E402
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ENGLISH = ["01_data", "02_model", "03_loss", "04_optimizer", "05_full_loop", "06_plotting"]
 SUBSET = ENGLISH + ["01_data.zh-CN"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
