@@ -231,6 +231,11 @@ SLIDE_HEIGHTS = """() => {
 }"""
 
 
+MATHS_SETTLED = """() => new Promise(done => MathJax.Hub.Queue(() =>
+  done(document.querySelectorAll(".reveal .present .MathJax_CHTML").length > 0 &&
+       document.querySelectorAll(".reveal .MJXc-processing").length === 0)))"""
+
+
 def test_a_deck_opens_offline_with_its_maths_and_every_slide_fits(tmp_path):
     """03_loss's deck, opened from disk with the network refused: reveal.js and MathJax load from the deck's
     own folder, every slide as drawn fits reveal's 960-pixel-high page, and the screenshots show it."""
@@ -260,6 +265,8 @@ def test_a_deck_opens_offline_with_its_maths_and_every_slide_fits(tmp_path):
             # the slide with the first formula: MathJax typesets it from the deck's own copy
             page.evaluate('require("_assets/reveal.js/dist/reveal.js").slide(1, 0)')
             page.wait_for_selector(".reveal .present .MathJax_CHTML", timeout=30_000)
+            # every render the quick flip through the deck started has finished, and none left a formula blank
+            page.wait_for_function(MATHS_SETTLED, timeout=60_000)
             page.screenshot(path=str(OUTPUT / "slides-03_loss-maths.png"))
             assert remote == [] and failed == [], remote + failed
         finally:
