@@ -16,10 +16,9 @@ _HOME = {
     "CheckpointError": "checkpoints", "load_checkpoint": "checkpoints", "save_checkpoint": "checkpoints",
     "CLASSES": "data", "DataError": "data", "InMemoryDataset": "data", "load_fashion_mnist": "data",
     "make_loaders": "data", "split_train_val": "data",
-    "language": "i18n", "set_language": "i18n",
+    "language": "course.i18n", "set_language": "course.i18n",
     "NeuralNetwork": "models", "count_parameters": "models",
     "plot_history": "plotting", "plot_images": "plotting", "plot_seeds": "plotting",
-    "show_progress": "progress",
     "Diverged": "training", "History": "training", "LoopResult": "training", "fit": "training",
     "get_device": "training", "set_seed": "training", "test_loop": "training", "train_loop": "training",
 }

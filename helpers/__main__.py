@@ -6,20 +6,20 @@
 import sys
 
 if sys.argv[1:2] == ["doctor"]:
-    from .doctor import main
+    from .course.doctor import main
 
     raise SystemExit(main(sys.argv[2:]))
 
 if sys.argv[1:2] == ["progress"]:
-    from .progress import main
+    from .course.progress import main
 
     raise SystemExit(main(sys.argv[2:]))
 
 if sys.argv[1:2] == ["room"]:
-    from .progress import room_main
+    from .course.progress import room_main
 
     raise SystemExit(room_main(sys.argv[2:]))
 
-from .data import main  # noqa: E402
+from .course.offline import main  # noqa: E402
 
 raise SystemExit(main())

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .i18n import tr
+from .course.i18n import tr
 from .training import require_device
 
 

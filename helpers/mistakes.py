@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from torch.utils.data import Subset
 
-from .i18n import tr
+from .course.i18n import tr
 
 
 class Finding(NamedTuple):

@@ -19,7 +19,7 @@ import ipywidgets as W
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .i18n import tr
+from .course.i18n import tr
 from .plotting import COLORS, figure_png, plot_history
 from .runs import OPTIMIZERS, Run, RunSettings, range_test_run, runs_table, table_html, train_run
 from .training import History

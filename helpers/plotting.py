@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from .i18n import tr
+from .course.i18n import tr
 from .training import History
 
 # Okabe-Ito: distinguishable with the common kinds of colour blindness, and in grey.

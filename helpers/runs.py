@@ -10,7 +10,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from .data import make_loaders, require_batch_size
-from .i18n import tr
+from .course.i18n import tr
 from .models import NeuralNetwork
 from .training import History, fit, require_epochs, require_learning_rate, set_seed
 

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from .data import InMemoryDataset, make_loaders
-from .i18n import tr
+from .course.i18n import tr
 from .models import NeuralNetwork
 from .runs import RunSettings
 from .training import Diverged, set_seed, test_loop, train_loop

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .i18n import tr
+from .course.i18n import tr
 
 # A cross-entropy loss above this is taken as exploding: chance level for 10 classes is ln 10 = 2.30.
 EXPLODING_LOSS = 100.0

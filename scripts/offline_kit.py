@@ -49,7 +49,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 from install_torch import CPU_INDEX, reachable  # noqa: E402
 
-from helpers.data import FILES, load_fashion_mnist, prepare_fashion_mnist  # noqa: E402
+from helpers import load_fashion_mnist  # noqa: E402
+from helpers.course.offline import FILES, prepare_fashion_mnist  # noqa: E402
 
 SUPPORTED_PYTHONS = ("3.10", "3.11", "3.12", "3.13")  # requires-python >=3.10; SETUP.md: 3.10 to 3.13
 NOTEBOOKS = "notebooks"  # where the learners' copy goes in the kit (beside data/, as the notebooks expect)

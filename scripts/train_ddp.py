@@ -32,7 +32,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # helpers, also where the package is not installed
 
 from helpers import NeuralNetwork, load_fashion_mnist, set_seed, test_loop, train_loop  # noqa: E402
-from helpers.data import DataError, prepare_fashion_mnist  # noqa: E402
+from helpers.course.offline import DataError, prepare_fashion_mnist  # noqa: E402
 from helpers.training import Diverged, Stopped  # noqa: E402
 
 

@@ -33,7 +33,7 @@ def twin_path(english: Path) -> Path:
     return english.with_name(english.stem + SUFFIX + ".ipynb")
 
 
-DOCTOR_IMPORT = "from helpers.doctor import doctor"
+DOCTOR_IMPORT = "from helpers.course.doctor import doctor"
 
 
 def twin_code(english_sources: list[str]) -> list[str]:

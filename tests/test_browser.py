@@ -123,7 +123,7 @@ def _open_and_run_all(page, base: str, token: str, name: str) -> None:
 
 
 def test_doctor_asks_the_running_jupyterlab_whether_it_loads_the_widgets(lab):
-    from helpers.doctor import WIDGET_EXTENSION, _server_extensions
+    from helpers.course.doctor import WIDGET_EXTENSION, _server_extensions
 
     base, token = lab
     loaded = _server_extensions({"url": f"{base}/", "token": token})

@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch.utils.data import DataLoader
 
-from helpers import data as hdata
+from helpers.course import offline as hdata
 from helpers.data import CLASSES, DataError, load_fashion_mnist, make_loaders, split_train_val
 
 

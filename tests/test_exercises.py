@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from helpers import exercises as ex
+from helpers.course import exercises as ex
 from helpers.training import History
 
 REPO = Path(__file__).resolve().parents[1]

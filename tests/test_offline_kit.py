@@ -214,8 +214,8 @@ def test_the_kit_installs_helpers_and_serves_the_data_without_network(tmp_path):
 
     notebooks = kit / "notebooks"  # where a learner opens them: the data is found at ../data
     check = subprocess.run([str(python), "-c", (
-        "import helpers, pathlib; from helpers.data import prepare_fashion_mnist, DEBIAN_DIR\n"
-        "import helpers.data as d; d.DEBIAN_DIR = pathlib.Path('/nonexistent')  # the kit's own files, not Debian's\n"
+        "import helpers, pathlib; from helpers.course.offline import prepare_fashion_mnist, DEBIAN_DIR\n"
+        "import helpers.course.offline as d; d.DEBIAN_DIR = pathlib.Path('/nonexistent')  # the kit's own files, not Debian's\n"
         "print(pathlib.Path(helpers.__file__).parent.parent.name)\n"
         "train, test, classes = helpers.load_fashion_mnist('../data', download=False)\n"
         "print(len(train), len(test), classes[9])")], cwd=notebooks, env=env, capture_output=True, text=True)

@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import exercises
-from helpers.progress import check_notebook, checks_in, notebooks_in, show_progress
+from helpers.course import exercises
+from helpers.course.progress import check_notebook, checks_in, notebooks_in, show_progress
 
 pytestmark = pytest.mark.slow  # each starts a kernel
 
@@ -55,7 +55,7 @@ def test_errors_are_named_per_check_and_nothing_after_the_last_check_runs(tmp_pa
     after = tmp_path / "ran-after-the-last-check"
     nb = _notebook(
         tmp_path / "01_x.ipynb",
-        "from helpers.exercises import check_sgd_step, check_cross_entropy, check_accuracy",
+        "from helpers.course.exercises import check_sgd_step, check_cross_entropy, check_accuracy",
         "1 / 0  # an earlier cell that fails does not stop the rest",
         "def sgd_step(params, lr):\n    for p in params:\n        p.data -= lr * p.grad\n\ncheck_sgd_step(sgd_step)",
         "check_cross_entropy(undefined_name)",
@@ -70,8 +70,8 @@ def test_errors_are_named_per_check_and_nothing_after_the_last_check_runs(tmp_pa
 
 def test_a_notebook_without_checks_is_not_run_and_the_listing_counts(tmp_path, capsys):
     _notebook(tmp_path / "01_a.ipynb", "raise SystemExit('must not run')")
-    _notebook(tmp_path / "02_b.ipynb", "from helpers.exercises import check_accuracy\ncheck_accuracy(None)")
-    _notebook(tmp_path / "02_b.zh-CN.ipynb", "from helpers.exercises import check_accuracy\ncheck_accuracy(None)")
+    _notebook(tmp_path / "02_b.ipynb", "from helpers.course.exercises import check_accuracy\ncheck_accuracy(None)")
+    _notebook(tmp_path / "02_b.zh-CN.ipynb", "from helpers.course.exercises import check_accuracy\ncheck_accuracy(None)")
     assert [p.name for p in notebooks_in(tmp_path)] == ["01_a.ipynb", "02_b.ipynb"]
     assert [p.name for p in notebooks_in(tmp_path, "zh-CN")] == ["02_b.zh-CN.ipynb"]
     lines = []
@@ -102,7 +102,7 @@ def test_a_tagged_cell_is_not_rerun_and_panel_checks_say_where_they_pass(tmp_pat
     skipped = tmp_path / "ran-a-skipped-cell"
     nb.cells = [nbformat.v4.new_code_cell(f"open({str(skipped)!r}, 'w').close()  # minutes of training, say"),
                 nbformat.v4.new_code_cell("from types import SimpleNamespace\n"
-                                          "from helpers.exercises import check_fast_run, check_accuracy\n"
+                                          "from helpers.course.exercises import check_fast_run, check_accuracy\n"
                                           "check_fast_run(SimpleNamespace(runs=[]))\ncheck_accuracy(None)")]
     nb.cells[0].metadata["tags"] = ["progress-skip"]
     nbformat.write(nb, tmp_path / "07_x.ipynb")
@@ -114,7 +114,7 @@ def test_a_tagged_cell_is_not_rerun_and_panel_checks_say_where_they_pass(tmp_pat
 
 def test_notebooks_are_chosen_by_number(tmp_path):
     for name in ("01_a.ipynb", "02_b.ipynb", "03_c.ipynb"):
-        _notebook(tmp_path / name, "from helpers.exercises import check_accuracy\ncheck_accuracy(None)")
+        _notebook(tmp_path / name, "from helpers.course.exercises import check_accuracy\ncheck_accuracy(None)")
     run = subprocess.run([sys.executable, "-m", "helpers", "progress", "01", "03"],
                          capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stderr

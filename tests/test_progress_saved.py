@@ -11,8 +11,8 @@ from pathlib import Path
 
 import nbformat
 
-from helpers import exercises, progress
-from helpers.i18n import set_language
+from helpers.course import exercises, progress
+from helpers.course.i18n import set_language
 
 REPO = Path(__file__).resolve().parents[1]
 

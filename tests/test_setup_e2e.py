@@ -84,7 +84,7 @@ def doctor_lines(text: str) -> dict[str, str]:
 
 
 def test_the_doctor_runs_in_a_python_without_torch(foreign_python, tmp_path):
-    for args, cwd in ([["-m", "helpers", "doctor"], REPO], [[str(REPO / "helpers" / "doctor.py")], tmp_path]):
+    for args, cwd in ([["-m", "helpers", "doctor"], REPO], [[str(REPO / "helpers" / "course" / "doctor.py")], tmp_path]):
         done = subprocess.run([foreign_python, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
         assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
         lines = doctor_lines(done.stdout)
@@ -168,7 +168,7 @@ def test_setup_md_s_colab_cell_works_as_written(colab_widgets, tmp_path):
         assert (series / "notebooks" / "01_data.ipynb").exists()
         out, errors = execute(kc, """
 import os, helpers
-from helpers.doctor import doctor
+from helpers.course.doctor import doctor
 from helpers.panel import TrainingPanel
 print(os.getcwd())
 print(helpers.__file__)
@@ -199,7 +199,7 @@ OLD_PYTHONS = [name for name in ("python3.9", "python3.8", "python3.7") if _runs
 @pytest.mark.parametrize("old", OLD_PYTHONS or [pytest.param("python3.9", marks=pytest.mark.skip(
     reason="no Python older than 3.10 on PATH here"))])
 def test_the_doctor_tells_an_old_python_what_to_install(old, tmp_path):
-    done = subprocess.run([old, str(REPO / "helpers" / "doctor.py")], cwd=tmp_path, capture_output=True, text=True,
+    done = subprocess.run([old, str(REPO / "helpers" / "course" / "doctor.py")], cwd=tmp_path, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     text = done.stdout + done.stderr

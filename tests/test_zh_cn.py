@@ -13,7 +13,7 @@ import pytest
 from test_notebooks import NOTEBOOKS, WITHOUT_OUTPUTS, code_cells, load, source, unbacked_figures
 
 import helpers
-from helpers import i18n
+from helpers.course import i18n
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
@@ -53,7 +53,7 @@ def test_the_code_check_can_fail():
 
 
 def test_the_set_up_check_runs_before_the_language_line():
-    sources = ["import sys\nfrom helpers.doctor import doctor\n", "import torch\n"]
+    sources = ["import sys\nfrom helpers.course.doctor import doctor\n", "import torch\n"]
     twin = zh_twins.twin_code(sources)
     assert twin[0] == sources[0] and twin[1] == zh_twins.LANGUAGE_LINE + sources[1]
 
@@ -96,7 +96,7 @@ def test_the_twin_is_saved_like_its_english_notebook(twin):
 
 def _tr_keys() -> set[str]:
     keys = set()
-    for path in (REPO / "helpers").glob("*.py"):
+    for path in (REPO / "helpers").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args \
                     and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
@@ -109,7 +109,7 @@ def _fields(template: str) -> list[tuple[str, str, str]]:
 
 
 def test_every_message_helpers_shows_has_a_translation_with_the_same_fields():
-    from helpers.i18n_zh import MESSAGES
+    from helpers.course.i18n_zh import MESSAGES
 
     keys = _tr_keys()
     assert keys, "no tr() calls found"
@@ -134,7 +134,7 @@ def test_english_stays_the_default_and_a_wrong_language_is_refused():
 
 def test_messages_verdicts_and_errors_are_chinese(chinese, capsys, tmp_path, monkeypatch):
     monkeypatch.delenv("CIFAR10_DIR", raising=False)
-    from helpers.exercises import check_epoch_mean
+    from helpers.course.exercises import check_epoch_mean
     from helpers.training import Diverged, require_learning_rate
 
     assert CJK.search(str(Diverged(float("nan"), 3, 10, 0.5, epoch=2)))
@@ -142,7 +142,7 @@ def test_messages_verdicts_and_errors_are_chinese(chinese, capsys, tmp_path, mon
         require_learning_rate(-1.0)
     assert CJK.search(str(caught.value))
     from helpers.cifar import load_cifar10
-    from helpers.data import how_to_get_the_data
+    from helpers.course.offline import how_to_get_the_data
 
     assert "获取 FashionMNIST" in how_to_get_the_data(tmp_path)
     with pytest.raises(helpers.DataError) as caught:

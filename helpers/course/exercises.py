@@ -359,9 +359,9 @@ def mystery_runs(train_data, val_data, epochs: int = 3, train_size: int = 20_000
     and measured on ``val_data``."""
     from torch.utils.data import DataLoader
 
-    from .data import InMemoryDataset
-    from .models import NeuralNetwork
-    from .training import fit, set_seed
+    from ..data import InMemoryDataset
+    from ..models import NeuralNetwork
+    from ..training import fit, set_seed
 
     part = InMemoryDataset(train_data.images[:train_size], train_data.targets[:train_size], train_data.classes)
     runs = []
@@ -523,9 +523,9 @@ def _capstone_setting(train_data, seed: int = 0):
     ``train_data``, batches that leave a short last batch, and a rate that over-fits within a few epochs."""
     from torch.utils.data import DataLoader
 
-    from .data import InMemoryDataset
-    from .models import NeuralNetwork
-    from .training import set_seed
+    from ..data import InMemoryDataset
+    from ..models import NeuralNetwork
+    from ..training import set_seed
 
     train = InMemoryDataset(train_data.images[:2000], train_data.targets[:2000], train_data.classes)
     val = InMemoryDataset(train_data.images[2000:3000], train_data.targets[2000:3000], train_data.classes)
@@ -550,7 +550,7 @@ def _capstone_reference(train_data, epochs: int, patience: int | None):
     import io
     import threading
 
-    from .training import fit
+    from ..training import fit
 
     model, optimizer, train_loader, val_loader = _capstone_setting(train_data)
     best = {"loss": float("inf"), "epoch": 0, "weights": None}

@@ -88,7 +88,7 @@ def check_notebook(path: Path, timeout: int = 900, kernel_name: str = "python3")
         if SKIP_TAG in cell.metadata.get("tags", []):
             cell.source = ""
     nb.cells = nb.cells[: last + 1] + [nbformat.v4.new_code_cell(
-        f"import json as _json, helpers.exercises as _exercises\nprint({_MARK!r} + _json.dumps(_exercises.verdicts()))")]
+        f"import json as _json, helpers.course.exercises as _exercises\nprint({_MARK!r} + _json.dumps(_exercises.verdicts()))")]
     started = time.perf_counter()
     client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, allow_errors=True,
                             resources={"metadata": {"path": str(path.parent.resolve())}})

@@ -4,7 +4,7 @@ It needs nothing but Python's standard library, so it runs where nothing else do
 is installed, in a kernel that is not the course's, or where helpers itself is not installed:
 
     python -m helpers doctor          (in the repository's folder)
-    python helpers/doctor.py          (from anywhere, with any Python)
+    python helpers/course/doctor.py   (from anywhere, with any Python)
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 if __name__ == "__main__" and sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path[0] = str(Path(__file__).resolve().parents[1])  # run as a file: helpers' folder is not a place for imports
+    sys.path[0] = str(Path(__file__).resolve().parents[2])  # run as a file: its own folder is not a place for imports
 
 WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
 MIN_PYTHON = (3, 10)  # as in pyproject.toml's requires-python
-REPO = Path(__file__).resolve().parents[1]  # the repository's folder, when helpers is used from it
+REPO = Path(__file__).resolve().parents[2]  # the repository's folder, when helpers is used from it
 KERNEL_NAME = "fashion-optim"  # the kernel `make kernel` registers for the course's .venv
 
 
@@ -269,7 +269,7 @@ def check_device() -> Check:
 
 def check_data(root: str | os.PathLike) -> Check:
     try:
-        data = _course_module("data")
+        data = _course_module("course.offline")
     except Exception as exc:
         return Check(False, "FashionMNIST", f"not checked: {_first_line(exc)} (see the lines above)")
     try:
@@ -291,7 +291,7 @@ def run_checks(root: str | os.PathLike = "data") -> list[Check]:
 
 def _series_version() -> str:
     """helpers' version, read from its __init__.py (importing it is not needed)."""
-    text = Path(__file__).with_name("__init__.py").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[1] / "__init__.py").read_text(encoding="utf-8")
     found = re.search(r'^__version__ = "([^"]+)"', text, re.M)
     return found.group(1) if found else "?"
 
@@ -332,5 +332,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if doctor(args.root) else 1
 
 
-if __name__ == "__main__":  # python helpers/doctor.py
+if __name__ == "__main__":  # python helpers/course/doctor.py
     raise SystemExit(main())

@@ -1,0 +1,194 @@
+"""Where FashionMNIST's four files come from when torchvision's download is not the way: the course's machinery.
+
+``prepare_fashion_mnist`` puts the extracted files where torchvision reads them, ``ROOT/FashionMNIST/raw/``,
+looking first in a folder named by an environment variable, then in Debian's ``dataset-fashion-mnist``,
+and downloading through torchvision only after those. Every file is checked (size, header, labels)
+before it is used, and a file that fails is named with the command that gets it again. Each copy is
+written to a temporary name and renamed, so an interrupted copy never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import tempfile
+import zlib
+from pathlib import Path
+
+from .i18n import tr
+
+ENV_VAR = "FASHION_MNIST_DIR"
+DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+# file name -> (IDX magic number, number of items); images are 28x28 bytes each.
+FILES = {
+    "train-images-idx3-ubyte": (2051, 60_000),
+    "train-labels-idx1-ubyte": (2049, 60_000),
+    "t10k-images-idx3-ubyte": (2051, 10_000),
+    "t10k-labels-idx1-ubyte": (2049, 10_000),
+}
+IMAGE_SIDE = 28
+N_CLASSES = 10
+
+
+class DataError(RuntimeError):
+    """The dataset could not be found, read or written; the message says how to fix it."""
+
+
+def raw_folder(root: str | os.PathLike = "data") -> Path:
+    """Return the folder where torchvision expects the extracted files: ``root/FashionMNIST/raw``."""
+    return Path(root) / "FashionMNIST" / "raw"
+
+
+def how_to_get_the_data(root: str | os.PathLike = "data") -> str:
+    """Return every way to get the four files, as numbered lines."""
+    raw = raw_folder(root)
+    names = ", ".join(FILES)
+    return tr(
+        "Ways to get FashionMNIST:\n"
+        "  1. Connect to the internet and run again: torchvision downloads about 30 MB into {raw}/.\n"
+        "  2. On Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist\n"
+        "     (it puts the files in {debian}/, which is looked in automatically).\n"
+        "  3. Copy the four files ({names}, plain or .gz) from a machine that has them\n"
+        "     into {raw}/, or into any folder and set the environment variable {env} to it.\n"
+        "     `python -m helpers --root data` on a machine that has them prepares that folder.",
+        raw=raw, debian=DEBIAN_DIR, names=names, env=ENV_VAR)
+
+
+def _expected_size(name: str) -> int:
+    magic, count = FILES[name]
+    return 16 + count * IMAGE_SIDE * IMAGE_SIDE if magic == 2051 else 8 + count
+
+
+def require_idx_file(path: Path, name: str | None = None, shown_as: str | None = None, fix: str | None = None) -> None:
+    """Raise ``DataError`` unless ``path`` is the complete FashionMNIST IDX file ``name`` (default: its own name)."""
+    name = name or path.name
+    shown_as = shown_as or str(path)
+    magic, count = FILES[name]
+    size = path.stat().st_size
+    expected = _expected_size(name)
+    fix = fix or f"Delete {path} and load again: it is extracted again or downloaded."
+    if size != expected:
+        raise DataError(f"{shown_as} is {'truncated' if size < expected else 'too long'}: "
+                        f"{size:,} bytes, expected {expected:,}. {fix}")
+    with open(path, "rb") as f:
+        header = f.read(16 if magic == 2051 else 8)
+    dims = [int.from_bytes(header[i:i + 4], "big") for i in range(0, len(header), 4)]
+    want = [magic, count, IMAGE_SIDE, IMAGE_SIDE] if magic == 2051 else [magic, count]
+    if dims != want:
+        raise DataError(f"{shown_as} has the header {dims}, expected {want}: it is not this FashionMNIST file. {fix}")
+    if magic == 2049:  # a label file: every label names one of the ten classes
+        top = max(path.read_bytes()[8:])
+        if top >= N_CLASSES:
+            raise DataError(f"{shown_as} holds the label {top}; labels run from 0 to {N_CLASSES - 1}. {fix}")
+
+
+def _sources() -> list[tuple[str, Path]]:
+    found = []
+    if os.environ.get(ENV_VAR):
+        found.append((f"${ENV_VAR}", Path(os.environ[ENV_VAR]).expanduser()))
+    found.append(("Debian's dataset-fashion-mnist", DEBIAN_DIR))
+    return found
+
+
+def _copy_in(source: Path, raw: Path) -> None:
+    """Place the four files from ``source`` (plain or gzipped) into ``raw``, each written atomically."""
+    try:
+        raw.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"Cannot create the data folder {raw} ({exc.strerror}). "
+                        "Pass root= a folder you can write to, e.g. load_fashion_mnist(root='~/fashion-data').") from exc
+    for name in FILES:
+        target = raw / name
+        if target.exists():
+            continue
+        plain, packed = source / name, source / f"{name}.gz"
+        origin = plain if plain.exists() else packed
+        refetch = ("Get it again: sudo apt-get install --reinstall dataset-fashion-mnist." if source == DEBIAN_DIR
+                   else f"Get it again, or delete it and load again to use the next source.\n{how_to_get_the_data(raw.parent.parent)}")
+        try:
+            fd, tmp = tempfile.mkstemp(dir=raw, prefix=f".{name}.", suffix=".part")
+        except OSError as exc:
+            raise DataError(f"Cannot write into the data folder {raw} ({exc.strerror}). "
+                            "Pass root= a folder you can write to.") from exc
+        try:
+            with os.fdopen(fd, "wb") as out:
+                opener = open if origin == plain else gzip.open
+                with opener(origin, "rb") as src:
+                    shutil.copyfileobj(src, out, length=1 << 20)
+            require_idx_file(Path(tmp), name, shown_as=f"{origin} (decompressed)", fix=refetch)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except (OSError, EOFError, zlib.error) as exc:
+            Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError) and not isinstance(exc, gzip.BadGzipFile) and exc.errno is not None:
+                raise DataError(f"Could not write {target} ({exc.strerror}). Free some disk space "
+                                "or pass root= a folder with about 60 MB free.") from exc
+            raise DataError(f"{origin} is damaged ({exc}). {refetch}") from exc
+        except DataError:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _has_all(folder: Path) -> bool:
+    return all((folder / n).exists() or (folder / f"{n}.gz").exists() for n in FILES)
+
+
+def _download(root: Path) -> None:
+    from torchvision import datasets
+
+    for train in (True, False):
+        datasets.FashionMNIST(root, train=train, download=True)
+
+
+def prepare_fashion_mnist(root: str | os.PathLike = "data", download: bool = True) -> tuple[Path, str]:
+    """Make sure the four extracted files are in ``root/FashionMNIST/raw``; return that folder and where they came from."""
+    root = Path(root).expanduser()
+    raw = raw_folder(root)
+    if all((raw / n).exists() for n in FILES):
+        for name in FILES:
+            require_idx_file(raw / name)
+        return raw, f"{raw}"
+    tried = []
+    for label, folder in _sources():
+        if _has_all(folder):
+            _copy_in(folder, raw)
+            return raw, f"{label} ({folder})"
+        tried.append(tr("{label}: {folder} lacks some of the four files", label=label, folder=folder) if folder.exists()
+                     else tr("{label}: {folder} does not exist", label=label, folder=folder))
+    if download:
+        try:
+            _download(root)
+            for name in FILES:
+                require_idx_file(raw / name)
+            return raw, "torchvision's download"
+        except Exception as exc:  # offline, blocked or interrupted: all end in the same advice
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            tried.append(tr("torchvision's download: failed ({why})", why=first_line))
+    else:
+        tried.append(tr("torchvision's download: not tried (download=False)"))
+    raise DataError(
+        tr("FashionMNIST was not found. Looked in {raw}/, then:", raw=raw) + "\n"
+        + "".join(f"  - {t}\n" for t in tried)
+        + how_to_get_the_data(root)
+    )
+
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description="Find FashionMNIST, extract it once and check it.")
+    parser.add_argument("--root", default="data", help="folder that gets FashionMNIST/raw/ (default: data)")
+    parser.add_argument("--no-download", action="store_true", help="never try torchvision's download")
+    args = parser.parse_args(argv)
+    try:
+        raw, source = prepare_fashion_mnist(args.root, download=not args.no_download)  # every file checked
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"FashionMNIST ready in {raw} (from {source}): "
+          f"{FILES['train-labels-idx1-ubyte'][1]:,} training and {FILES['t10k-labels-idx1-ubyte'][1]:,} test images.")
+    return 0
