@@ -241,6 +241,13 @@ def set_seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def epoch_line(epoch: int, train: LoopResult, val: LoopResult | None, test: LoopResult | None, seconds: float) -> str:
+    """The line ``fit(verbose=True)`` prints after an epoch: each set's loss and accuracy, then the time."""
+    figures = [tr("{name} loss {loss:.4f} acc {acc:5.1f}%", name=tr(name), loss=result.loss, acc=100 * result.accuracy)
+               for name, result in (("train", train), ("val", val), ("test", test)) if result is not None]
+    return tr("epoch {epoch:>2}", epoch=epoch) + "  " + "  |  ".join(figures) + f"  |  {seconds:.1f} s"
+
+
 def fit(
     model: nn.Module,
     train_loader,
@@ -263,8 +270,8 @@ def fit(
     """Train for ``epochs`` more epochs and return the history, kept even if stopped, interrupted or diverged.
 
     After each epoch it measures the validation and/or test loader it was given, steps ``scheduler``
-    (``ReduceLROnPlateau`` gets the validation loss; with ``scheduler_per_batch`` it is stepped after
-    every batch instead, as ``OneCycleLR`` expects), and calls ``callback(history)``; with
+    (``ReduceLROnPlateau`` on the validation loss, so it needs ``val_loader``; with ``scheduler_per_batch``
+    it is stepped after every batch instead, as ``OneCycleLR`` expects), and calls ``callback(history)``; with
     ``callback_every=N`` it also calls it every N batches, when ``history.partial`` holds the running
     figures. ``stop.is_set()`` is checked after every batch. ``history`` continues an earlier run;
     ``verbose`` prints a line per epoch.
@@ -272,27 +279,34 @@ def fit(
     require_epochs(epochs)
     for group in optimizer.param_groups:
         require_learning_rate(group["lr"])
+    plateau = isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau)
+    if plateau and val_loader is None:
+        raise ValueError(tr("ReduceLROnPlateau lowers the rate when the validation loss stops falling, so fit needs "
+                            "val_loader= (a split from split_train_val). Stepping it on the test loss would tune "
+                            "the run on the test set."))
     device = require_device(model, device)
     history = history if history is not None else History(label=label)
     history.status, history.message = "running", ""
-    epoch = len(history)
-
-    def running(batch, n_batches, loss, accuracy):
-        if scheduler is not None and scheduler_per_batch:
-            scheduler.step()                        # after optimizer.step(), every batch
-        if callback is not None and callback_every and batch % callback_every == 0 and batch < n_batches:
-            history.partial.append((epoch - 1 + batch / n_batches, loss, accuracy))
-            callback(history)
 
     try:
         for epoch in range(len(history) + 1, len(history) + epochs + 1):
             started, lr = time.perf_counter(), optimizer.param_groups[0]["lr"]
+
+            def after_each_batch(batch, n_batches, loss, accuracy, epoch=epoch):
+                if scheduler is not None and scheduler_per_batch:
+                    scheduler.step()                # OneCycleLR's way: after every optimizer.step()
+                if callback is not None and callback_every and batch % callback_every == 0 and batch < n_batches:
+                    history.partial.append((epoch - 1 + batch / n_batches, loss, accuracy))
+                    callback(history)
+
             try:
-                train = train_loop(train_loader, model, loss_fn, optimizer, device, on_batch=running, stop=stop)
+                train = train_loop(train_loader, model, loss_fn, optimizer, device, on_batch=after_each_batch,
+                                   stop=stop)
             except Diverged as exc:
                 raise exc.in_epoch(epoch) from None
             val = test_loop(val_loader, model, loss_fn, device) if val_loader is not None else None
             test = test_loop(test_loader, model, loss_fn, device) if test_loader is not None else None
+
             history.epoch.append(epoch)
             for name, result in (("train", train), ("val", val), ("test", test)):
                 if result is not None:
@@ -302,16 +316,12 @@ def fit(
             history.lr.append(lr)
             history.partial.clear()
             if verbose:
-                print(tr("epoch {epoch:>2}  train loss {loss:.4f} acc {acc:5.1f}%", epoch=epoch, loss=train.loss,
-                         acc=100 * train.accuracy)
-                      + "".join(tr("  |  {name} loss {loss:.4f} acc {acc:5.1f}%", name=tr(name), loss=r.loss,
-                                   acc=100 * r.accuracy)
-                                for name, r in (("val", val), ("test", test)) if r is not None)
-                      + f"  |  {history.seconds[-1]:.1f} s")
-            if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
-                scheduler.step((val or test or train).loss)
+                print(epoch_line(epoch, train, val, test, history.seconds[-1]))
+
+            if plateau:
+                scheduler.step(val.loss)            # on the validation loss, never the test loss
             elif scheduler is not None and not scheduler_per_batch:
-                scheduler.step()
+                scheduler.step()                    # once per epoch, after its last optimizer.step()
             if callback is not None:
                 callback(history)
             if stop is not None and stop.is_set():

@@ -254,3 +254,30 @@ def test_model_and_data_on_different_devices(small):
     # data the loader yields on another device than the model's is moved to the model's device
     result = test_loop(test, model, nn.CrossEntropyLoss(), device="cpu")
     assert 0 <= result.accuracy <= 1
+
+
+def test_reduce_on_plateau_needs_a_validation_loader_and_steps_on_its_loss():
+    """fit steps ReduceLROnPlateau on the validation loss; with only a test loader it refuses, naming the fix."""
+    torch.manual_seed(0)
+    x, y = torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))
+    data = InMemoryDataset(x, y)
+    loader = DataLoader(data, batch_size=32)
+    model = NeuralNetwork()
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, patience=0)
+    with pytest.raises(ValueError, match="val_loader=.*test set"):
+        fit(model, loader, nn.CrossEntropyLoss(), optimizer, 1, test_loader=loader, scheduler=plateau)
+
+    seen = []
+    step = plateau.step
+    plateau.step = lambda metric: (seen.append(metric), step(metric))
+    history = fit(model, loader, nn.CrossEntropyLoss(), optimizer, 2, val_loader=loader, test_loader=loader,
+                  scheduler=plateau)
+    assert seen == history.val_loss
+
+
+def test_the_verbose_line_names_each_set_measured():
+    from helpers.training import LoopResult, epoch_line
+
+    line = epoch_line(3, LoopResult(0.5, 0.8), LoopResult(0.6, 0.75), None, 1.25)
+    assert line == "epoch  3  train loss 0.5000 acc  80.0%  |  val loss 0.6000 acc  75.0%  |  1.2 s"

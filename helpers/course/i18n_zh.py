@@ -62,8 +62,12 @@ MESSAGES = {
     "Stopped after {n} finished epoch(s); the curves so far are kept.": "完成 {n} 轮后已停止；目前为止的曲线都保留着。",
     "Interrupted after {n} finished epoch(s); the history so far is kept.": "完成 {n} 轮后被中断；目前为止的训练记录都保留着。",
     "Interrupted after {n} finished epoch(s); the curves so far are kept.": "完成 {n} 轮后被中断；目前为止的曲线都保留着。",
-    "epoch {epoch:>2}  train loss {loss:.4f} acc {acc:5.1f}%": "第 {epoch:>2} 轮  训练损失 {loss:.4f} 准确率 {acc:5.1f}%",
-    "  |  {name} loss {loss:.4f} acc {acc:5.1f}%": "  |  {name}损失 {loss:.4f} 准确率 {acc:5.1f}%",
+    "epoch {epoch:>2}": "第 {epoch:>2} 轮",
+    "{name} loss {loss:.4f} acc {acc:5.1f}%": "{name}损失 {loss:.4f} 准确率 {acc:5.1f}%",
+    "ReduceLROnPlateau lowers the rate when the validation loss stops falling, so fit needs val_loader= (a split "
+    "from split_train_val). Stepping it on the test loss would tune the run on the test set.":
+        "ReduceLROnPlateau 在验证损失不再下降时降低学习率，所以 fit 需要 val_loader=（用 split_train_val 划出的验证集）。"
+        "按测试损失调整它，就等于在测试集上调参。",
     # --- the training panel --------------------------------------------------------------------------
     "learning rate": "学习率",
     "epochs": "轮数",
