@@ -53,8 +53,8 @@ test: setup-dev data browser fonts workshop scale lint
 	@echo "--- the English notebooks again, on the second numeric path: $(SECOND_NUMERIC_PATH)"
 	$(SECOND_NUMERIC_PATH) $(BIN)/python -m pytest $(ENGLISH_NOTEBOOKS) $(NBVAL) -n 2 --dist loadfile -v
 
-test-fast: setup-dev data
-	$(BIN)/python -m pytest tests -m "not slow" -q
+test-fast: setup-dev
+	$(BIN)/python -m pytest tests -m "not slow and not data" -q
 
 # The oldest versions the series supports (requirements-floor.txt, Ray's included) in a venv of their own:
 # the unit tests and 01-06.

@@ -15,9 +15,9 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
+from .course.i18n import tr
 from .course.offline import DataError
 from .data import InMemoryDataset
-from .course.i18n import tr
 
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 ENV_VAR = "CIFAR10_DIR"

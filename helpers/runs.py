@@ -9,8 +9,8 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from .data import make_loaders, require_batch_size
 from .course.i18n import tr
+from .data import make_loaders, require_batch_size
 from .models import NeuralNetwork
 from .training import History, fit, require_epochs, require_learning_rate, set_seed
 

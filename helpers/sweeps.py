@@ -12,8 +12,8 @@ import tempfile
 import torch
 from torch import nn
 
-from .data import InMemoryDataset, make_loaders
 from .course.i18n import tr
+from .data import InMemoryDataset, make_loaders
 from .models import NeuralNetwork
 from .runs import RunSettings
 from .training import Diverged, set_seed, test_loop, train_loop

@@ -23,7 +23,8 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
+
 OUTPUT = REPO / "test-output"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -11,9 +11,9 @@ from helpers.data import InMemoryDataset
 
 
 @pytest.fixture(scope="module")
-def small(fashion):
-    return (InMemoryDataset(fashion.train.images[:2048], fashion.train.targets[:2048], fashion.classes),
-            InMemoryDataset(fashion.test.images[:500], fashion.test.targets[:500], fashion.classes))
+def small(fashion_like):
+    return (InMemoryDataset(fashion_like.train.images[:2048], fashion_like.train.targets[:2048], fashion_like.classes),
+            InMemoryDataset(fashion_like.test.images[:500], fashion_like.test.targets[:500], fashion_like.classes))
 
 
 def setup(small, seed=0, lr=0.05):

@@ -8,12 +8,12 @@ import nbformat
 import numpy as np
 import pytest
 import torch
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 from nbclient import NotebookClient
 
 from helpers import DataError, cifar
 from helpers.data import split_train_val
 
-REPO = Path(__file__).resolve().parents[1]
 PER_BATCH, TEST_SIZE = 60, 50
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import torch
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 from torch import nn
 from torch.utils.data import DataLoader
 
-REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "train_ddp.py"
 sys.path.insert(0, str(SCRIPT.parent))
 import train_ddp  # noqa: E402

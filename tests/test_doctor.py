@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from helpers.course import offline as hdata
 from helpers.course import doctor as hdoctor
+from helpers.course import offline as hdata
 
 
 @pytest.mark.slow  # its widgets check asks any JupyterLab running on this machine over HTTP

@@ -3,18 +3,16 @@
 import json
 import math
 import re
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import torch
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 from torch import nn
 from torch.utils.data import DataLoader
 
 from helpers.course import exercises as ex
 from helpers.training import History
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def solutions(notebook: str) -> list[str]:
@@ -66,11 +64,11 @@ def test_an_unwritten_function_is_not_attempted_yet_and_gets_no_hint(check, caps
     assert "Hint" in capsys.readouterr().out  # an attempt, even a wrong one, gets its hint
 
 
-def test_01_mean_pixel(fashion):
-    ns = solved("01_data", 1, train_mem=fashion.train)
-    assert ex.check_mean_pixel(ns["mean_pixel"], fashion.train)
-    batch_means = [X.mean().item() for X, _ in DataLoader(fashion.train, batch_size=7000)]
-    assert not ex.check_mean_pixel(sum(batch_means) / len(batch_means), fashion.train)  # uneven last batch
+def test_01_mean_pixel(fashion_like):
+    ns = solved("01_data", 1, train_mem=fashion_like.train)
+    assert ex.check_mean_pixel(ns["mean_pixel"], fashion_like.train)
+    batch_means = [X.mean().item() for X, _ in DataLoader(fashion_like.train, batch_size=7000)]
+    assert not ex.check_mean_pixel(sum(batch_means) / len(batch_means), fashion_like.train)  # uneven last batch
 
 
 def test_02_parameter_guess():

@@ -2,14 +2,13 @@
 the kernel runs other cells; a kernel interrupt or the Stop button ends it and keeps its history."""
 
 import time
-from pathlib import Path
 
 import pytest
 from jupyter_client.manager import start_new_kernel
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 
 
 @pytest.fixture(scope="module")

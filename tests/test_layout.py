@@ -9,8 +9,8 @@ import ast
 from pathlib import Path
 
 import pytest
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 
-REPO = Path(__file__).resolve().parents[1]
 HELPERS = REPO / "helpers"
 
 # what a lesson module may take from helpers.course: module -> names

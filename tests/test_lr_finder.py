@@ -14,8 +14,8 @@ from helpers.runs import RunSettings
 
 
 @pytest.fixture(scope="module")
-def part(fashion):
-    return InMemoryDataset(fashion.train.images[:3000], fashion.train.targets[:3000], fashion.classes)
+def part(fashion_like):
+    return InMemoryDataset(fashion_like.train.images[:3000], fashion_like.train.targets[:3000], fashion_like.classes)
 
 
 def loader(part, seed=0):

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 
-REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb") if not p.stem.endswith(".zh-CN"))
 CORE = ["01_data", "02_model", "03_loss", "04_optimizer", "05_full_loop", "06_plotting"]
 # Saved without outputs: no machine that builds the series has its data (tests/test_cifar10.py runs it).
@@ -55,6 +55,7 @@ def test_saved_after_restart_and_run_all(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.docs
 def test_opens_with_what_you_will_do_learn_and_need(path):
     first = source(load(path)["cells"][0])
     for line in ("**What you'll do:**", "**What you'll learn:**", "**What you'll need:**"):
@@ -72,6 +73,7 @@ def test_asks_for_a_prediction_before_a_cell_that_answers_it(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.docs
 def test_points_to_further_reading(path):
     text = "\n".join(source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
     assert "## Further reading" in text
@@ -126,6 +128,7 @@ def test_no_accuracy_above_100_percent_except_the_demonstrated_bug(path):
             assert float(value) <= 100, line
 
 
+@pytest.mark.docs
 def test_readme_maps_every_notebook():
     readme = (REPO / "README.md").read_text()
     for path in NOTEBOOKS:
@@ -200,11 +203,13 @@ def unbacked_figures(nb) -> list[str]:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.docs
 def test_every_figure_in_the_prose_is_printed_by_the_notebook(path):
     missing = unbacked_figures(load(path))
     assert not missing, f"the prose states {missing} but no output or setting of the notebook shows it"
 
 
+@pytest.mark.docs
 def test_the_prose_check_can_fail():
     nb = {"cells": [
         {"cell_type": "markdown", "source": ["It reaches 87.5% (see `lr=0.25`) with PyTorch 2.0 at learning rate 0.3, "

@@ -15,10 +15,10 @@ import venv
 from pathlib import Path
 
 import pytest
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 
 import helpers
 
-REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 
 import offline_kit  # noqa: E402

@@ -15,7 +15,7 @@ from helpers.course.progress import check_notebook, checks_in, notebooks_in, sho
 
 pytestmark = pytest.mark.slow  # each starts a kernel
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 
 
 def _notebook(path: Path, *sources: str) -> Path:

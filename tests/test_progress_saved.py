@@ -10,11 +10,10 @@ import shutil
 from pathlib import Path
 
 import nbformat
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 
 from helpers.course import exercises, progress
 from helpers.course.i18n import set_language
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def _printed(check, *args) -> str:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import tomllib
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 
-REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 import install_torch  # noqa: E402
 

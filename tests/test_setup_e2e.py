@@ -17,7 +17,8 @@ from jupyter_client.kernelspec import KernelSpecManager
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
+
 CACHE = REPO / "test-output" / "setup-e2e"
 COLAB_WIDGETS = ["ipywidgets==7.7.1", "widgetsnbextension==3.6.1", "jupyterlab_widgets==1.1.1", "ipython_genutils==0.2.0"]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 
-REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 
 import slides  # noqa: E402
@@ -113,6 +113,7 @@ def _section(title: str) -> str:
     return INSTRUCTORS.split(f"## {title}", 1)[1].split("\n## ", 1)[0]
 
 
+@pytest.mark.docs
 def test_the_deck_table_and_the_plans_give_the_decks_real_sizes():
     for english in slides.core_notebooks():
         nb = load(english)
@@ -130,6 +131,7 @@ PLAN_ROW = re.compile(r"^\| (\d):(\d\d) \| ([^|]*?) \|.*\| (\d+) \|$", re.M)
 
 
 @pytest.mark.parametrize(("title", "minutes"), [("The 90-minute workshop", 90), ("The 3-hour workshop", 180)])
+@pytest.mark.docs
 def test_each_plan_fills_its_time_keeps_a_tenth_spare_and_says_what_to_cut(title, minutes):
     section = _section(title)
     rows = PLAN_ROW.findall(section)
@@ -153,6 +155,7 @@ def test_each_plan_fills_its_time_keeps_a_tenth_spare_and_says_what_to_cut(title
 
 # --- the learner's handout and the glossary ------------------------------------------------------------------
 
+@pytest.mark.docs
 def test_the_handout_fits_a_page_and_the_glossary_cites_real_notebooks():
     handout = (REPO / "HANDOUT.md").read_text(encoding="utf-8")
     assert len(handout.splitlines()) <= 70
@@ -208,6 +211,7 @@ def _anchor(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
 
 
+@pytest.mark.docs
 def test_the_chinese_instructors_guide_has_the_english_sections():
     chinese = (REPO / "INSTRUCTORS.zh-CN.md").read_text(encoding="utf-8")
     en_levels, en_tables, en_blocks = _guide_outline(INSTRUCTORS)

@@ -16,8 +16,8 @@ def subset(ds, n, start=0):
 
 
 @pytest.fixture(scope="module")
-def small(fashion):
-    return subset(fashion.train, 2048), subset(fashion.test, 1000)
+def small(fashion_like):
+    return subset(fashion_like.train, 2048), subset(fashion_like.test, 1000)
 
 
 def loaders(small, batch_size=64, seed=0):
@@ -32,7 +32,7 @@ def test_get_device_prefers_cuda_then_mps_then_cpu(monkeypatch, cuda, mps, expec
     assert get_device() == torch.device(expected)
 
 
-def test_loss_falls_on_real_data(small):
+def test_loss_falls_on_learnable_data(small):
     train, test = loaders(small)
     model = NeuralNetwork()
     loss_fn = nn.CrossEntropyLoss()

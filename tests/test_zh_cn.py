@@ -6,16 +6,15 @@ import re
 import string
 import sys
 import warnings
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 from test_notebooks import NOTEBOOKS, WITHOUT_OUTPUTS, code_cells, load, source, unbacked_figures
 
 import helpers
 from helpers.course import i18n
 
-REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 import zh_twins  # noqa: E402
 
@@ -158,10 +157,10 @@ def test_messages_verdicts_and_errors_are_chinese(chinese, capsys, tmp_path, mon
     assert capsys.readouterr().out.startswith("还不对。提示：")
 
 
-def test_the_panel_speaks_chinese(chinese, fashion):
+def test_the_panel_speaks_chinese(chinese, fashion_like):
     from helpers.panel import TrainingPanel
 
-    small = helpers.InMemoryDataset(fashion.train.images[:256], fashion.train.targets[:256])
+    small = helpers.InMemoryDataset(fashion_like.train.images[:256], fashion_like.train.targets[:256])
     panel = TrainingPanel(small, small)
     assert panel.train_button.description == "训练" and panel.lr.description == "学习率"
     assert CJK.search(panel.status.value)
@@ -190,6 +189,7 @@ def test_the_glyph_check_can_fail():
         fig.canvas.draw()
 
 
+@pytest.mark.docs
 def test_the_chinese_readme_maps_every_twin_and_keeps_the_glossary():
     readme = (REPO / "README.zh-CN.md").read_text(encoding="utf-8")
     for twin in TWINS:
