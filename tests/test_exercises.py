@@ -373,3 +373,42 @@ def test_16_log_uniform_and_rungs(capsys):
     assert not ex.check_rungs(lambda grace, factor, max_t: list(range(grace, max_t + 1, factor)))  # adds, not multiplies
     assert "rungs(1, 2, 4) gives [1, 3], ASHA compares trials after epochs [1, 2, 4]" \
         in capsys.readouterr().out
+
+
+def test_a_learners_function_runs_once_per_case(capsys):
+    """A check calls the learner's code once for each case it tries, so a debug print shows once, not twice."""
+    calls = []
+
+    def predict(model, X):
+        calls.append("predict")
+        print("debugging predict")
+        return model(X).argmax(dim=1)
+
+    assert ex.check_predict(predict)
+    assert calls == ["predict"] and capsys.readouterr().out.count("debugging predict") == 1
+
+    def cross_entropy(logits, y):  # two cases: ordinary logits, then logits around 1000
+        calls.append("ce")
+        return torch.logsumexp(logits, 1).sub(logits.gather(1, y[:, None]).squeeze(1)).mean()
+
+    calls.clear()
+    assert ex.check_cross_entropy(cross_entropy)
+    assert calls == ["ce", "ce"]
+
+    def failing(history):
+        calls.append("failing")
+        raise KeyError("val_loss")
+
+    calls.clear()
+    assert not ex.check_best_epoch(failing, History.from_dict({"epoch": [1, 2], "val_loss": [0.5, 0.4]}))
+    assert calls == ["failing"] and "KeyError" in capsys.readouterr().out
+
+
+def test_a_check_records_its_verdict_under_its_own_name(capsys):
+    before = len(ex.verdicts())
+    ex.check_predict(None)
+    ex.check_predict(lambda model, X: model(X).argmax(1))
+    ex.check_predict(lambda model, X: model(X).argmin(1))
+    assert ex.verdicts()[before:] == [("check_predict", "not attempted"), ("check_predict", "passes"),
+                                      ("check_predict", "not yet")]
+    capsys.readouterr()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
-import sys
 from collections.abc import Callable
+from typing import NamedTuple
 
 import torch
 from torch import nn
@@ -29,6 +30,18 @@ class Verdict:
         pass
 
 
+class Outcome(NamedTuple):
+    """What a check found: whether the answer works, the praise if it does, the hint if not."""
+
+    ok: bool
+    praise: str
+    hint: str
+
+
+class NotAttempted(Exception):
+    """Raised inside a check while there is nothing to grade yet; the message says what to do first."""
+
+
 # Every verdict a check gives in this kernel, in order, as (check's name, "passes" | "not yet" | "not attempted"):
 # ``python -m helpers progress`` re-runs a notebook's cells and reads them from here.
 _verdicts: list[tuple[str, str]] = []
@@ -39,26 +52,6 @@ def verdicts() -> list[tuple[str, str]]:
     return list(_verdicts)
 
 
-def _record(status: str) -> None:
-    frame = sys._getframe(1)
-    while frame is not None and not frame.f_code.co_name.startswith("check_"):
-        frame = frame.f_back
-    if frame is not None:
-        _verdicts.append((frame.f_code.co_name, status))
-
-
-def _report(ok: bool, praise: str, hint: str) -> Verdict:
-    print((tr("Correct! ") + praise) if ok else (tr("Not yet. Hint: ") + hint))
-    _record("passes" if ok else "not yet")
-    return Verdict(ok)
-
-
-def _not_attempted(todo: str) -> Verdict:
-    print(tr("Not attempted yet: {todo}, then run this cell again.", todo=tr(todo)))
-    _record("not attempted")
-    return Verdict(False)
-
-
 def _empty_function():
     ...
 
@@ -67,29 +60,52 @@ def _unwritten(answer) -> bool:
     """True for the notebook's placeholder: None, ..., or a function whose body is still only ``...``."""
     if answer is None or answer is Ellipsis:
         return True
+    if isinstance(answer, dict):  # several answers in one dict: all must be written
+        return any(_unwritten(a) for a in answer.values())
     if callable(answer):
         answer = inspect.unwrap(answer)  # a stub under @torch.no_grad() is still a stub
     code = getattr(answer, "__code__", None)
     return code is not None and code.co_code == _empty_function.__code__.co_code
 
 
-def _nothing_yet(*answers, todo: str = "replace the None (or ...) above with your answer") -> bool:
-    """Print that the exercise is not attempted yet, and return True, while an answer is still a placeholder.
+def exercise(*answers: str, todo: str = "write the function above"):
+    """Make a function that returns an ``Outcome`` into an exercise check.
 
-    Nothing more is said: the hint waits until there is an attempt to comment on.
+    ``answers`` names the parameters that hold the learner's answers. While one is still the notebook's
+    placeholder, or the check raises ``NotAttempted``, the check says so and gives no hint: the hint waits
+    for an attempt. Otherwise it prints the praise or the hint, records the verdict for ``progress``
+    under the check's own name, and returns a ``Verdict``.
     """
-    if any(_unwritten(a) for a in answers):
-        _not_attempted(todo)
-        return True
-    return False
+    def decorate(check: Callable[..., Outcome]) -> Callable[..., Verdict]:
+        signature = inspect.signature(check)
+
+        @functools.wraps(check)
+        def run(*args, **kwargs) -> Verdict:
+            bound = signature.bind(*args, **kwargs)
+            try:
+                if any(_unwritten(bound.arguments.get(name)) for name in answers):
+                    raise NotAttempted(todo)
+                ok, praise, hint = check(*args, **kwargs)
+            except NotAttempted as waiting:
+                print(tr("Not attempted yet: {todo}, then run this cell again.", todo=tr(str(waiting))))
+                _verdicts.append((check.__name__, "not attempted"))
+                return Verdict(False)
+            print((tr("Correct! ") + praise) if ok else (tr("Not yet. Hint: ") + hint))
+            _verdicts.append((check.__name__, "passes" if ok else "not yet"))
+            return Verdict(ok)
+
+        return run
+
+    return decorate
 
 
-def _raises(fn: Callable, *args) -> str | None:
-    try:
-        fn(*args)
-    except Exception as exc:  # a learner's code can fail in any way; say which
-        return f"{type(exc).__name__}: {exc}"
-    return None
+def _report(ok: bool, praise: str, hint: str) -> Outcome:
+    return Outcome(bool(ok), praise, hint)
+
+
+def _failure(exc: Exception) -> str:
+    """How a learner's code failed, for a hint: the exception's type and message."""
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _int_list(values):
@@ -102,10 +118,9 @@ def _int_list(values):
 
 # --- 01_data ----------------------------------------------------------------------------------
 
-def check_batch_count(n_batches: int, last_batch_size: int, dataset_size: int = 60_000, batch_size: int = 256) -> Verdict:
+@exercise("n_batches", "last_batch_size", todo="replace the None (or ...) above with your answer")
+def check_batch_count(n_batches: int, last_batch_size: int, dataset_size: int = 60_000, batch_size: int = 256) -> Outcome:
     """Check the number of batches in an epoch and the size of the last one."""
-    if _nothing_yet(n_batches, last_batch_size):
-        return Verdict(False)
     full, rest = divmod(dataset_size, batch_size)
     want = (full + (rest > 0), rest or batch_size)
     return _report(
@@ -116,10 +131,9 @@ def check_batch_count(n_batches: int, last_batch_size: int, dataset_size: int = 
     )
 
 
-def check_mean_pixel(value: float, dataset) -> Verdict:
+@exercise("value", todo="replace the None (or ...) above with your answer")
+def check_mean_pixel(value: float, dataset) -> Outcome:
     """Check the mean pixel value of a whole dataset."""
-    if _nothing_yet(value):
-        return Verdict(False)
     want = float(dataset.images.double().mean()) if hasattr(dataset, "images") else None
     if want is None:
         total, count = 0.0, 0
@@ -136,10 +150,9 @@ def check_mean_pixel(value: float, dataset) -> Verdict:
 
 # --- 02_model ---------------------------------------------------------------------------------
 
-def check_parameter_guess(model: nn.Module, guess: int) -> Verdict:
+@exercise("model", "guess", todo="replace the None (or ...) above with your answer")
+def check_parameter_guess(model: nn.Module, guess: int) -> Outcome:
     """Check a guessed parameter count against the model's real one."""
-    if _nothing_yet(model, guess):
-        return Verdict(False)
     real = sum(p.numel() for p in model.parameters())
     try:
         out = model(torch.zeros(2, 1, 28, 28))
@@ -158,17 +171,16 @@ def check_parameter_guess(model: nn.Module, guess: int) -> Verdict:
     )
 
 
-def check_predict(predict: Callable[[nn.Module, torch.Tensor], torch.Tensor]) -> Verdict:
+@exercise("predict")
+def check_predict(predict: Callable[[nn.Module, torch.Tensor], torch.Tensor]) -> Outcome:
     """Check a function that returns the predicted class of each image."""
-    if _nothing_yet(predict, todo="write the function above"):
-        return Verdict(False)
     torch.manual_seed(0)
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
     X = torch.rand(7, 1, 28, 28)
-    failed = _raises(predict, model, X)
-    if failed:
-        return _report(False, "", tr("calling predict(model, X) failed with {failed}.", failed=failed))
-    got = predict(model, X)
+    try:
+        got = predict(model, X)
+    except Exception as exc:  # the learner's code, run once; say how it failed
+        return _report(False, "", tr("calling predict(model, X) failed with {failed}.", failed=_failure(exc)))
     want = model(X).argmax(dim=1)
     if not isinstance(got, torch.Tensor) or got.shape != want.shape:
         return _report(False, "", tr("return one class index per image: a tensor of shape {shape}.",
@@ -179,17 +191,16 @@ def check_predict(predict: Callable[[nn.Module, torch.Tensor], torch.Tensor]) ->
 
 # --- 03_loss ----------------------------------------------------------------------------------
 
-def check_cross_entropy(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> Verdict:
+@exercise("fn")
+def check_cross_entropy(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> Outcome:
     """Check a hand-written cross-entropy against PyTorch's, including very large logits."""
-    if _nothing_yet(fn, todo="write the function above"):
-        return Verdict(False)
     torch.manual_seed(0)
     logits, y = torch.randn(8, 10), torch.randint(0, 10, (8,))
     for scale, note in ((1.0, tr("ordinary logits")), (1000.0, tr("logits around 1000"))):
-        failed = _raises(fn, logits * scale, y)
-        if failed:
-            return _report(False, "", tr("with {note} your function failed with {failed}.", note=note, failed=failed))
-        got = fn(logits * scale, y)
+        try:
+            got = fn(logits * scale, y)
+        except Exception as exc:  # the learner's code, run once; say how it failed
+            return _report(False, "", tr("with {note} your function failed with {failed}.", note=note, failed=_failure(exc)))
         if got is None:
             return _report(False, "", tr("your function returns nothing: end it with return ..."))
         got = torch.as_tensor(got, dtype=torch.float32)
@@ -205,19 +216,18 @@ def check_cross_entropy(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
     return _report(True, tr("it matches nn.CrossEntropyLoss, even for huge logits."), "")
 
 
-def check_accuracy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> Verdict:
+@exercise("fn")
+def check_accuracy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> Outcome:
     """Check an accuracy function on class-index and one-hot targets."""
-    if _nothing_yet(fn, todo="write the function above"):
-        return Verdict(False)
     torch.manual_seed(1)
     logits = torch.randn(50, 10)
     y = torch.randint(0, 10, (50,))
     want = (logits.argmax(1) == y).float().mean().item()
     for targets, kind in ((y, tr("class indices")), (nn.functional.one_hot(y, 10).float(), tr("one-hot rows"))):
-        failed = _raises(fn, logits, targets)
-        if failed:
-            return _report(False, "", tr("with {kind} your function failed with {failed}.", kind=kind, failed=failed))
-        got = fn(logits, targets)
+        try:
+            got = fn(logits, targets)
+        except Exception as exc:  # the learner's code, run once; say how it failed
+            return _report(False, "", tr("with {kind} your function failed with {failed}.", kind=kind, failed=_failure(exc)))
         if got is None:
             return _report(False, "", tr("your function returns nothing: end it with return ..."))
         got = float(got)
@@ -240,28 +250,27 @@ def _tiny_problem(seed: int = 0):
     return model, X, y
 
 
-def check_sgd_step(step: Callable[[list, float], None]) -> Verdict:
+@exercise("step")
+def check_sgd_step(step: Callable[[list, float], None]) -> Outcome:
     """Check a hand-written gradient-descent step against torch.optim.SGD."""
-    if _nothing_yet(step, todo="write the function above"):
-        return Verdict(False)
     mine, X, y = _tiny_problem()
     ref, _, _ = _tiny_problem()
     for model in (mine, ref):
         nn.functional.cross_entropy(model(X), y).backward()
-    failed = _raises(step, list(mine.parameters()), 0.1)
-    if failed:
+    try:
+        step(list(mine.parameters()), 0.1)
+    except Exception as exc:  # the learner's code, run once; say how it failed
         return _report(False, "", tr("sgd_step(params, lr) failed with {failed}. Update inside torch.no_grad().",
-                                     failed=failed))
+                                     failed=_failure(exc)))
     torch.optim.SGD(ref.parameters(), lr=0.1).step()
     same = all(torch.allclose(a, b) for a, b in zip(mine.parameters(), ref.parameters()))
     return _report(same, tr("your step moves every parameter exactly as SGD does."),
                    tr("each parameter moves by -lr * its gradient: p -= lr * p.grad, in place."))
 
 
-def check_momentum_step(step: Callable[[list, list, float, float], None]) -> Verdict:
+@exercise("step")
+def check_momentum_step(step: Callable[[list, list, float, float], None]) -> Outcome:
     """Check a hand-written momentum step (three steps in a row) against torch.optim.SGD(momentum=...)."""
-    if _nothing_yet(step, todo="write the function above"):
-        return Verdict(False)
     mine, X, y = _tiny_problem(1)
     ref, _, _ = _tiny_problem(1)
     params = list(mine.parameters())
@@ -272,9 +281,10 @@ def check_momentum_step(step: Callable[[list, list, float, float], None]) -> Ver
             for p in model.parameters():
                 p.grad = None
             nn.functional.cross_entropy(model(X), y).backward()
-        failed = _raises(step, params, velocities, 0.1, 0.9)
-        if failed:
-            return _report(False, "", tr("momentum_step failed with {failed}.", failed=failed))
+        try:
+            step(params, velocities, 0.1, 0.9)
+        except Exception as exc:  # the learner's code, run once; say how it failed
+            return _report(False, "", tr("momentum_step failed with {failed}.", failed=_failure(exc)))
         opt.step()
     same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine.parameters(), ref.parameters()))
     return _report(same, tr("three steps agree with torch.optim.SGD(momentum=0.9)."),
@@ -284,20 +294,20 @@ def check_momentum_step(step: Callable[[list, list, float, float], None]) -> Ver
 
 # --- 05_full_loop -----------------------------------------------------------------------------
 
-def check_train_step(train_step: Callable) -> Verdict:
+@exercise("train_step")
+def check_train_step(train_step: Callable) -> Outcome:
     """Check a one-batch training step: forward, loss, backward, step, with gradients cleared."""
-    if _nothing_yet(train_step, todo="write the function above"):
-        return Verdict(False)
     mine, X, y = _tiny_problem(2)
     ref, _, _ = _tiny_problem(2)
     loss_fn = nn.CrossEntropyLoss()
     opt_mine = torch.optim.SGD(mine.parameters(), lr=0.1)
     opt_ref = torch.optim.SGD(ref.parameters(), lr=0.1)
     for _ in range(3):
-        failed = _raises(train_step, mine, X, y, loss_fn, opt_mine)
-        if failed:
+        try:
+            train_step(mine, X, y, loss_fn, opt_mine)
+        except Exception as exc:  # the learner's code, run once; say how it failed
             return _report(False, "", tr("train_step(model, X, y, loss_fn, optimizer) failed with {failed}.",
-                                         failed=failed))
+                                         failed=_failure(exc)))
         opt_ref.zero_grad()
         loss_fn(ref(X), y).backward()
         opt_ref.step()
@@ -307,10 +317,9 @@ def check_train_step(train_step: Callable) -> Verdict:
                       "cleared (optimizer.zero_grad()) before each backward()?"))
 
 
-def check_fair_loss(evaluate: Callable) -> Verdict:
+@exercise("evaluate")
+def check_fair_loss(evaluate: Callable) -> Outcome:
     """Check an evaluation that averages the loss over samples, in eval mode, without gradients."""
-    if _nothing_yet(evaluate, todo="write the function above"):
-        return Verdict(False)
     from torch.utils.data import DataLoader, TensorDataset
 
     torch.manual_seed(3)
@@ -318,10 +327,10 @@ def check_fair_loss(evaluate: Callable) -> Verdict:
     X, y = torch.randn(10, 5), torch.randint(0, 3, (10,))
     loader = DataLoader(TensorDataset(X, y), batch_size=4)  # batches of 4, 4 and 2
     model.train()
-    failed = _raises(evaluate, model, loader, nn.CrossEntropyLoss())
-    if failed:
-        return _report(False, "", tr("evaluate(model, loader, loss_fn) failed with {failed}.", failed=failed))
-    got = evaluate(model, loader, nn.CrossEntropyLoss())
+    try:
+        got = evaluate(model, loader, nn.CrossEntropyLoss())
+    except Exception as exc:  # the learner's code, run once; say how it failed
+        return _report(False, "", tr("evaluate(model, loader, loss_fn) failed with {failed}.", failed=_failure(exc)))
     if got is None:
         return _report(False, "", tr("your function returns nothing: end it with return ..."))
     got = float(got)
@@ -336,15 +345,14 @@ def check_fair_loss(evaluate: Callable) -> Verdict:
 
 # --- 06_plotting ------------------------------------------------------------------------------
 
-def check_best_epoch(best_epoch: Callable, history) -> Verdict:
+@exercise("best_epoch")
+def check_best_epoch(best_epoch: Callable, history) -> Outcome:
     """Check a function that returns the epoch with the lowest validation loss."""
-    if _nothing_yet(best_epoch, todo="write the function above"):
-        return Verdict(False)
     want = history.epoch[min(range(len(history)), key=lambda i: history.val_loss[i])]
-    failed = _raises(best_epoch, history)
-    if failed:
-        return _report(False, "", tr("best_epoch(history) failed with {failed}.", failed=failed))
-    got = best_epoch(history)
+    try:
+        got = best_epoch(history)
+    except Exception as exc:  # the learner's code, run once; say how it failed
+        return _report(False, "", tr("best_epoch(history) failed with {failed}.", failed=_failure(exc)))
     return _report(got == want, tr("epoch {epoch} has the lowest validation loss.", epoch=want),
                    tr("find the index of the smallest value in history.val_loss and return history.epoch at "
                       "that index (epochs count from 1, list indices from 0)."))
@@ -374,10 +382,9 @@ def mystery_runs(train_data, val_data, epochs: int = 3, train_size: int = 20_000
     return runs
 
 
-def check_diagnosis(answers: dict) -> Verdict:
+@exercise("answers", todo="replace the None (or ...) above with your answer")
+def check_diagnosis(answers: dict) -> Outcome:
     """Check a diagnosis of each mystery run: 'too low', 'good' or 'too high'."""
-    if _nothing_yet(*answers.values()):
-        return Verdict(False)
     wrong = [k for k, (_, truth) in _MYSTERY.items() if str(answers.get(k, "")).strip().lower() != truth]
     return _report(not wrong, tr("every run is read right: {runs}.", runs=", ".join(
         tr("{run} used lr {lr:g}", run=k, lr=lr) for k, (lr, _) in _MYSTERY.items())),
@@ -387,10 +394,11 @@ def check_diagnosis(answers: dict) -> Verdict:
 
 # --- 07_playground ----------------------------------------------------------------------------
 
-def check_fast_run(panel, target: float = 0.86, max_epochs: int = 5) -> Verdict:
+@exercise()
+def check_fast_run(panel, target: float = 0.86, max_epochs: int = 5) -> Outcome:
     """Check that one of the panel's runs reached ``target`` validation accuracy within ``max_epochs`` epochs."""
     if not panel.runs:
-        return _not_attempted("train a run in the panel above")
+        raise NotAttempted("train a run in the panel above")
     hits = [r for r in panel.runs if any(a >= target for a in r.history.val_acc[:max_epochs])]
     best = max((a for r in panel.runs for a in r.history.val_acc[:max_epochs]), default=None)
     return _report(
@@ -403,11 +411,12 @@ def check_fast_run(panel, target: float = 0.86, max_epochs: int = 5) -> Verdict:
     )
 
 
-def check_learning_rate_limit(panel, fails_below: float = 0.20, learns: float = 0.70) -> Verdict:
+@exercise()
+def check_learning_rate_limit(panel, fails_below: float = 0.20, learns: float = 0.70) -> Outcome:
     """Check for a plain-SGD run that failed (diverged, or best validation accuracy below ``fails_below``)
     and one at a 10x smaller rate that learned (best validation accuracy at least ``learns``)."""
     if not panel.runs:
-        return _not_attempted("train plain SGD in the panel above until it fails")
+        raise NotAttempted("train plain SGD in the panel above until it fails")
     sgd = [r for r in panel.runs if r.settings.optimizer == "SGD"]
     failed = [r for r in sgd if r.history.status == "diverged" or (len(r.history) and r.history.best_val_acc < fails_below)]
     learned = [r for r in sgd if len(r.history) and r.history.best_val_acc >= learns]
@@ -425,10 +434,9 @@ def check_learning_rate_limit(panel, fails_below: float = 0.20, learns: float = 
 
 # --- 08_craft ---------------------------------------------------------------------------------
 
-def check_early_stopping(stop_epoch: Callable[[list, int, float], int]) -> Verdict:
+@exercise("stop_epoch")
+def check_early_stopping(stop_epoch: Callable[[list, int, float], int]) -> Outcome:
     """Check a function that returns the epoch at which early stopping (with ``min_delta``) ends training."""
-    if _nothing_yet(stop_epoch, todo="write the function above"):
-        return Verdict(False)
     cases = [
         ([0.9, 0.7, 0.6, 0.65, 0.66, 0.64, 0.7], 2, 0.0, 5),   # best at 3, two epochs without improvement
         ([0.9, 0.7, 0.6, 0.65, 0.59, 0.6, 0.61], 2, 0.0, 7),   # improves again at 5, runs out at 7
@@ -440,10 +448,10 @@ def check_early_stopping(stop_epoch: Callable[[list, int, float], int]) -> Verdi
     ]
     for losses, patience, min_delta, want in cases:
         call = f"stop_epoch({losses}, patience={patience}, min_delta={min_delta})"
-        failed = _raises(stop_epoch, list(losses), patience, min_delta)
-        if failed:
-            return _report(False, "", tr("{call} failed with {failed}.", call=call, failed=failed))
-        got = stop_epoch(list(losses), patience, min_delta)
+        try:
+            got = stop_epoch(list(losses), patience, min_delta)
+        except Exception as exc:  # the learner's code, run once; say how it failed
+            return _report(False, "", tr("{call} failed with {failed}.", call=call, failed=_failure(exc)))
         if got != want:
             return _report(False, "", tr("{call} returns {got}, expected {want}. Count epochs from 1. An epoch "
                                          "improves only if its loss is below the best so far by more than min_delta "
@@ -453,20 +461,19 @@ def check_early_stopping(stop_epoch: Callable[[list, int, float], int]) -> Verdi
     return _report(True, tr("your rule stops exactly when it should."), "")
 
 
-def check_snapshot(snapshot: Callable[[nn.Module], dict]) -> Verdict:
+@exercise("snapshot")
+def check_snapshot(snapshot: Callable[[nn.Module], dict]) -> Outcome:
     """Check a function that keeps a copy of a model's weights that later training cannot change."""
-    if _nothing_yet(snapshot, todo="write the function above"):
-        return Verdict(False)
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
     before = {name: t.clone() for name, t in model.state_dict().items()}
     x = torch.randn(8, 4)
     with torch.no_grad():
         outputs_before = model(x)
-    failed = _raises(snapshot, model)
-    if failed:
-        return _report(False, "", tr("snapshot(model) failed with {failed}.", failed=failed))
-    kept = snapshot(model)
+    try:
+        kept = snapshot(model)
+    except Exception as exc:  # the learner's code, run once; say how it failed
+        return _report(False, "", tr("snapshot(model) failed with {failed}.", failed=_failure(exc)))
     if not isinstance(kept, dict) or set(kept) != set(before):
         return _report(False, "", tr("return a dict with the same keys as model.state_dict() "
                                      "({keys}), got {got_type}.", keys=", ".join(before), got_type=type(kept).__name__))
@@ -479,9 +486,10 @@ def check_snapshot(snapshot: Callable[[nn.Module], dict]) -> Verdict:
                                      "model: state_dict() hands out the model's own tensors, not copies. Copy each one "
                                      "(tensor.clone()), or copy the whole dict with copy.deepcopy.", name=moved[0]))
     fresh = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
-    failed = _raises(fresh.load_state_dict, kept)
-    if failed:
-        return _report(False, "", tr("load_state_dict(your snapshot) failed with {failed}.", failed=failed))
+    try:
+        fresh.load_state_dict(kept)
+    except Exception as exc:  # the learner's code, run once; say how it failed
+        return _report(False, "", tr("load_state_dict(your snapshot) failed with {failed}.", failed=_failure(exc)))
     with torch.no_grad():
         same = torch.equal(fresh(x), outputs_before)
     return _report(same, tr("your snapshot stays put while training goes on, and loads back with load_state_dict."),
@@ -569,7 +577,8 @@ def _capstone_reference(train_data, epochs: int, patience: int | None):
     return history, best
 
 
-def check_capstone(train_and_validate: Callable, train_data, epochs: int = 6, patience: int | None = None) -> Verdict:
+@exercise("train_and_validate")
+def check_capstone(train_and_validate: Callable, train_data, epochs: int = 6, patience: int | None = None) -> Outcome:
     """Run a learner's train/validation loop beside ``helpers.fit`` on the same start and the same batches.
 
     It must move every batch to ``device``, train in train mode with gradients and validate in eval mode
@@ -579,8 +588,6 @@ def check_capstone(train_and_validate: Callable, train_data, epochs: int = 6, pa
     import tempfile
     from pathlib import Path
 
-    if _nothing_yet(train_and_validate, todo="write the function above"):
-        return Verdict(False)
     reference, best = _capstone_reference(train_data, epochs, patience)
     model, optimizer, train_loader, val_loader = _capstone_setting(train_data)
     state: dict = {"phase": None}
@@ -686,9 +693,10 @@ def _beside_torch(step: Callable, make_optimizer: Callable, hyper: dict, steps: 
         for model in (mine, theirs):
             model.zero_grad()
             nn.functional.cross_entropy(model(X), y).backward()
-        failed = _raises(step, list(mine.parameters()), state, *hyper.values())
-        if failed:
-            return failed
+        try:
+            step(list(mine.parameters()), state, *hyper.values())
+        except Exception as exc:  # the learner's code, run once; say how it failed
+            return _failure(exc)
         optimizer.step()
         worst = max((a - b).abs().max().item() for a, b in zip(mine.parameters(), theirs.parameters()))
         if worst > 1e-6:
@@ -699,10 +707,9 @@ def _beside_torch(step: Callable, make_optimizer: Callable, hyper: dict, steps: 
 ADAM_EPS = 1e-3
 
 
-def check_adam(adam_step: Callable) -> Verdict:
+@exercise("adam_step")
+def check_adam(adam_step: Callable) -> Outcome:
     """Check a hand-written Adam step against ``torch.optim.Adam`` over 10 steps."""
-    if _nothing_yet(adam_step, todo="write the function above"):
-        return Verdict(False)
     # eps 1e-3 rather than 1e-8, for both: where eps enters the update then shows far above float rounding
     outcome = _beside_torch(adam_step, lambda p: torch.optim.Adam(p, lr=0.01, eps=ADAM_EPS),
                             {"lr": 0.01, "betas": (0.9, 0.999), "eps": ADAM_EPS})
@@ -724,10 +731,9 @@ def check_adam(adam_step: Callable) -> Verdict:
                          "between calls (one set per parameter), and count t up by one every call.")))
 
 
-def check_adamw(adamw_step: Callable) -> Verdict:
+@exercise("adamw_step")
+def check_adamw(adamw_step: Callable) -> Outcome:
     """Check a hand-written AdamW step against ``torch.optim.AdamW`` (weight decay 0.1) over 10 steps."""
-    if _nothing_yet(adamw_step, todo="write the function above"):
-        return Verdict(False)
     outcome = _beside_torch(adamw_step, lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.1),
                             {"lr": 0.01, "weight_decay": 0.1})
     if isinstance(outcome, str):
@@ -744,16 +750,15 @@ def check_adamw(adamw_step: Callable) -> Verdict:
 
 # --- 11_lr_finder -----------------------------------------------------------------------------
 
-def check_range_rates(rates: Callable[[float, float, int], list]) -> Verdict:
+@exercise("rates")
+def check_range_rates(rates: Callable[[float, float, int], list]) -> Outcome:
     """Check the rates of a range test against the ones ``helpers.range_test`` uses."""
-    if _nothing_yet(rates, todo="write the function above"):
-        return Verdict(False)
     for start, end, steps in ((1e-5, 10.0, 200), (0.001, 1.0, 4)):
-        failed = _raises(rates, start, end, steps)
-        if failed:
+        try:
+            got = rates(start, end, steps)
+        except Exception as exc:  # the learner's code, run once; say how it failed
             return _report(False, "", tr("rates({start}, {end}, {steps}) failed with {failed}.",
-                                         start=start, end=end, steps=steps, failed=failed))
-        got = rates(start, end, steps)
+                                         start=start, end=end, steps=steps, failed=_failure(exc)))
         if not isinstance(got, (list, tuple)):
             return _report(False, "", tr("return a list of {steps} rates, got {got_type}.",
                                          steps=steps, got_type=type(got).__name__))
@@ -768,16 +773,16 @@ def check_range_rates(rates: Callable[[float, float, int], list]) -> Verdict:
     return _report(True, tr("your rates climb by one factor from the first to the last."), "")
 
 
-def check_smoothing(smooth: Callable[[list, float], list]) -> Verdict:
+@exercise("smooth")
+def check_smoothing(smooth: Callable[[list, float], list]) -> Outcome:
     """Check a debiased running mean against the one ``helpers.range_test`` draws."""
-    if _nothing_yet(smooth, todo="write the function above"):
-        return Verdict(False)
     values = [2.3, 2.1, 2.2, 1.7, 1.9, 1.2, 1.4, 0.9]
     for beta in (0.98, 0.5):
-        failed = _raises(smooth, list(values), beta)
-        if failed:
-            return _report(False, "", tr("smooth(values, {beta}) failed with {failed}.", beta=beta, failed=failed))
-        got, avg, want = smooth(list(values), beta), 0.0, []
+        try:
+            answer = smooth(list(values), beta)
+        except Exception as exc:  # the learner's code, run once; say how it failed
+            return _report(False, "", tr("smooth(values, {beta}) failed with {failed}.", beta=beta, failed=_failure(exc)))
+        got, avg, want = answer, 0.0, []
         if not isinstance(got, (list, tuple)):
             return _report(False, "", tr("return a list with one smoothed value per value, got {got_type}.",
                                          got_type=type(got).__name__))
@@ -798,18 +803,18 @@ def check_smoothing(smooth: Callable[[list, float], list]) -> Verdict:
 
 # --- 12_schedules ----------------------------------------------------------------------------
 
-def check_step_schedule(lr_at_epoch: Callable[[int], float]) -> Verdict:
+@exercise("lr_at_epoch")
+def check_step_schedule(lr_at_epoch: Callable[[int], float]) -> Outcome:
     """Check a function giving StepLR's learning rate (0.1, halved every 3 epochs) for epochs 1 to 10."""
-    if _nothing_yet(lr_at_epoch, todo="write the function above"):
-        return Verdict(False)
     model = nn.Linear(1, 1)
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
     for epoch in range(1, 11):
-        failed = _raises(lr_at_epoch, epoch)
-        if failed:
-            return _report(False, "", tr("lr_at_epoch({epoch}) failed with {failed}.", epoch=epoch, failed=failed))
-        got, want = lr_at_epoch(epoch), opt.param_groups[0]["lr"]
+        try:
+            answer = lr_at_epoch(epoch)
+        except Exception as exc:  # the learner's code, run once; say how it failed
+            return _report(False, "", tr("lr_at_epoch({epoch}) failed with {failed}.", epoch=epoch, failed=_failure(exc)))
+        got, want = answer, opt.param_groups[0]["lr"]
         if got is None or not math.isclose(float(got), want, rel_tol=1e-9):
             return _report(False, "", tr("in epoch {epoch} StepLR uses {want:g}, you give {got}. Epochs 1-3 use "
                                          "0.1, epochs 4-6 use 0.05, and so on: 0.1 * 0.5 ** ((epoch - 1) // 3).",
@@ -819,19 +824,19 @@ def check_step_schedule(lr_at_epoch: Callable[[int], float]) -> Verdict:
     return _report(True, tr("your schedule matches StepLR for ten epochs."), "")
 
 
-def check_cosine(cosine_lr: Callable[[int, int, float], float]) -> Verdict:
+@exercise("cosine_lr")
+def check_cosine(cosine_lr: Callable[[int, int, float], float]) -> Outcome:
     """Check a cosine schedule (from ``base_lr`` down to 0 over ``total`` steps) against ``CosineAnnealingLR``."""
-    if _nothing_yet(cosine_lr, todo="write the function above"):
-        return Verdict(False)
     for total, base_lr in ((20, 0.1), (7, 0.05)):
         opt = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=base_lr)
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total)
         for step in range(total + 1):
-            failed = _raises(cosine_lr, step, total, base_lr)
-            if failed:
+            try:
+                answer = cosine_lr(step, total, base_lr)
+            except Exception as exc:  # the learner's code, run once; say how it failed
                 return _report(False, "", tr("cosine_lr({step}, {total}, {base_lr}) failed with {failed}.",
-                                             step=step, total=total, base_lr=base_lr, failed=failed))
-            got, want = cosine_lr(step, total, base_lr), opt.param_groups[0]["lr"]
+                                             step=step, total=total, base_lr=base_lr, failed=_failure(exc)))
+            got, want = answer, opt.param_groups[0]["lr"]
             if got is None or not math.isclose(float(got), want, rel_tol=1e-6, abs_tol=1e-12):
                 return _report(False, "", tr("cosine_lr({step}, {total}, {base_lr}) gives {got}, CosineAnnealingLR "
                                              "uses {want:.6g}. The rate is base_lr * (1 + cos(pi * step / total)) / 2: "
@@ -845,21 +850,21 @@ def check_cosine(cosine_lr: Callable[[int, int, float], float]) -> Verdict:
 
 # --- 13_mistakes -----------------------------------------------------------------------------
 
-def check_count_correct(count_correct: Callable) -> Verdict:
+@exercise("count_correct")
+def check_count_correct(count_correct: Callable) -> Outcome:
     """Check a count of right answers against one-hot targets, for batch sizes 10 (= classes), 64 and 3."""
-    if _nothing_yet(count_correct, todo="write the function above"):
-        return Verdict(False)
     gen = torch.Generator().manual_seed(13)
     for batch in (10, 64, 3):
         pred = torch.randn(batch, 10, generator=gen)
         labels = torch.randint(0, 10, (batch,), generator=gen)
         labels[: batch // 2] = pred[: batch // 2].argmax(1)  # about half of them right
         y = nn.functional.one_hot(labels, num_classes=10).float()
-        failed = _raises(count_correct, pred, y)
-        if failed:
+        try:
+            answer = count_correct(pred, y)
+        except Exception as exc:  # the learner's code, run once; say how it failed
             return _report(False, "", tr("with a batch of {batch}, count_correct failed with {failed}.",
-                                         batch=batch, failed=failed))
-        got, want = count_correct(pred, y), int((pred.argmax(1) == labels).sum())
+                                         batch=batch, failed=_failure(exc)))
+        got, want = answer, int((pred.argmax(1) == labels).sum())
         if got is None or float(got) != want:
             extra = tr(" (a batch of 10 hides the broadcasting mistake: 100 comparisons)") if batch == 10 else ""
             return _report(False, "", tr("with a batch of {batch} you count {got}, the right count is {want}{extra}. "
@@ -869,20 +874,20 @@ def check_count_correct(count_correct: Callable) -> Verdict:
     return _report(True, tr("right for batches of 10, 64 and 3: class numbers compared with class numbers."), "")
 
 
-def check_epoch_mean(epoch_mean: Callable) -> Verdict:
+@exercise("epoch_mean")
+def check_epoch_mean(epoch_mean: Callable) -> Outcome:
     """Check a mean over images from per-batch means and sizes, with a short last batch."""
-    if _nothing_yet(epoch_mean, todo="write the function above"):
-        return Verdict(False)
     losses = torch.rand(103, generator=torch.Generator().manual_seed(13)).tolist()
     sizes = [32, 32, 32, 7]
     means, start = [], 0
     for n in sizes:
         means.append(sum(losses[start:start + n]) / n)
         start += n
-    failed = _raises(epoch_mean, means, sizes)
-    if failed:
-        return _report(False, "", tr("epoch_mean(batch_means, batch_sizes) failed with {failed}.", failed=failed))
-    got, want = epoch_mean(means, sizes), sum(losses) / len(losses)
+    try:
+        answer = epoch_mean(means, sizes)
+    except Exception as exc:  # the learner's code, run once; say how it failed
+        return _report(False, "", tr("epoch_mean(batch_means, batch_sizes) failed with {failed}.", failed=_failure(exc)))
+    got, want = answer, sum(losses) / len(losses)
     if got is not None and math.isclose(float(got), want, rel_tol=1e-9):
         return _report(True, tr("the mean over all {n} images, with the short last batch weighed by its size.",
                                 n=len(losses)), "")
@@ -896,10 +901,9 @@ def check_epoch_mean(epoch_mean: Callable) -> Verdict:
 
 # --- 14_cifar10 ------------------------------------------------------------------------------
 
-def check_flat_features(flat_features: Callable[[int, int, int], int]) -> Verdict:
+@exercise("flat_features")
+def check_flat_features(flat_features: Callable[[int, int, int], int]) -> Outcome:
     """Check the number of values a stack of conv (padding 1) + 2x2 max-pool blocks hands to the first linear layer."""
-    if _nothing_yet(flat_features, todo="write the function above"):
-        return Verdict(False)
     for side, channels, blocks in ((32, 64, 2), (28, 16, 1), (32, 8, 3), (64, 32, 4)):
         layers, width = [], 3
         for b in range(blocks):
@@ -907,11 +911,11 @@ def check_flat_features(flat_features: Callable[[int, int, int], int]) -> Verdic
             layers += [nn.Conv2d(width, out, 3, padding=1), nn.MaxPool2d(2)]
             width = out
         want = nn.Sequential(*layers, nn.Flatten())(torch.zeros(1, 3, side, side)).shape[1]
-        failed = _raises(flat_features, side, channels, blocks)
-        if failed:
+        try:
+            got = flat_features(side, channels, blocks)
+        except Exception as exc:  # the learner's code, run once; say how it failed
             return _report(False, "", tr("flat_features({side}, {channels}, {blocks}) failed with {failed}.",
-                                         side=side, channels=channels, blocks=blocks, failed=failed))
-        got = flat_features(side, channels, blocks)
+                                         side=side, channels=channels, blocks=blocks, failed=_failure(exc)))
         if got != want:
             return _report(False, "", tr("flat_features({side}, {channels}, {blocks}) gives {got}; a real stack hands "
                                          "on {want}. Padding 1 keeps the side, each pool halves it: "
@@ -920,17 +924,16 @@ def check_flat_features(flat_features: Callable[[int, int, int], int]) -> Verdic
     return _report(True, tr("it matches what a real stack of layers hands to the linear layer, for four shapes."), "")
 
 
-def check_conv_params(conv_params: Callable[[int, int, int], int]) -> Verdict:
+@exercise("conv_params")
+def check_conv_params(conv_params: Callable[[int, int, int], int]) -> Outcome:
     """Check a count of a Conv2d's parameters (weights and biases) against PyTorch's."""
-    if _nothing_yet(conv_params, todo="write the function above"):
-        return Verdict(False)
     for cin, cout, k in ((3, 32, 3), (32, 64, 3), (1, 6, 5), (64, 128, 1)):
         want = sum(p.numel() for p in nn.Conv2d(cin, cout, k).parameters())
-        failed = _raises(conv_params, cin, cout, k)
-        if failed:
+        try:
+            got = conv_params(cin, cout, k)
+        except Exception as exc:  # the learner's code, run once; say how it failed
             return _report(False, "", tr("conv_params({cin}, {cout}, {k}) failed with {failed}.",
-                                         cin=cin, cout=cout, k=k, failed=failed))
-        got = conv_params(cin, cout, k)
+                                         cin=cin, cout=cout, k=k, failed=_failure(exc)))
         if got != want:
             return _report(False, "", tr("nn.Conv2d({cin}, {cout}, {k}) has {want:,} parameters, you give {got}. Each "
                                          "output channel has one k x k filter per input channel, plus one bias.",
@@ -940,20 +943,20 @@ def check_conv_params(conv_params: Callable[[int, int, int], int]) -> Verdict:
 
 # --- 15_distributed ---------------------------------------------------------------------------
 
-def check_shard(shard: Callable[[int, int, int], list]) -> Verdict:
+@exercise("shard")
+def check_shard(shard: Callable[[int, int, int], list]) -> Outcome:
     """Check the indices one process gets from ``DistributedSampler(shuffle=False)``, padding included."""
-    if _nothing_yet(shard, todo="write the function above"):
-        return Verdict(False)
     from torch.utils.data import DistributedSampler
 
     for n, world in ((8, 2), (12, 4), (10, 4), (7, 3), (5, 1)):
         for rank in range(world):
-            failed = _raises(shard, n, rank, world)
-            if failed:
+            try:
+                answer = shard(n, rank, world)
+            except Exception as exc:  # the learner's code, run once; say how it failed
                 return _report(False, "", tr("shard({n}, {rank}, {world}) failed with {failed}.",
-                                             n=n, rank=rank, world=world, failed=failed))
+                                             n=n, rank=rank, world=world, failed=_failure(exc)))
             want = list(DistributedSampler(range(n), num_replicas=world, rank=rank, shuffle=False))
-            got = _int_list(shard(n, rank, world))
+            got = _int_list(answer)
             if got != want:
                 hint = (tr("a process takes every world_size-th index, starting from its rank.") if n % world == 0
                         else tr("{n} images do not split evenly over {world} processes: the sampler first repeats "
@@ -965,19 +968,19 @@ def check_shard(shard: Callable[[int, int, int], list]) -> Verdict:
                             "the same number of images, and together they cover the dataset."), "")
 
 
-def check_scaled_lr(scaled_lr: Callable[[int, float, int, int], float]) -> Verdict:
+@exercise("scaled_lr")
+def check_scaled_lr(scaled_lr: Callable[[int, float, int, int], float]) -> Outcome:
     """Check linear scaling with a linear warm-up against ``LinearLR`` on an optimizer at ``k * base_lr``."""
-    if _nothing_yet(scaled_lr, todo="write the function above"):
-        return Verdict(False)
     for base_lr, k, warm in ((0.05, 8, 10), (0.1, 4, 3), (0.02, 1, 5)):
         opt = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=k * base_lr)
         sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1 / k, total_iters=warm)
         for step in range(warm + 3):
-            failed = _raises(scaled_lr, step, base_lr, k, warm)
-            if failed:
+            try:
+                answer = scaled_lr(step, base_lr, k, warm)
+            except Exception as exc:  # the learner's code, run once; say how it failed
                 return _report(False, "", tr("scaled_lr({step}, {base_lr}, {k}, {warm}) failed with {failed}.",
-                                             step=step, base_lr=base_lr, k=k, warm=warm, failed=failed))
-            got, want = scaled_lr(step, base_lr, k, warm), opt.param_groups[0]["lr"]
+                                             step=step, base_lr=base_lr, k=k, warm=warm, failed=_failure(exc)))
+            got, want = answer, opt.param_groups[0]["lr"]
             if got is None or not math.isclose(float(got), want, rel_tol=1e-6, abs_tol=1e-12):
                 return _report(False, "", tr(
                     "scaled_lr({step}, {base_lr}, {k}, {warm}) gives {got}, the warm-up uses {want:.6g}. The rate "
@@ -991,17 +994,17 @@ def check_scaled_lr(scaled_lr: Callable[[int, float, int, int], float]) -> Verdi
 
 # --- 16_sweeps --------------------------------------------------------------------------------
 
-def check_log_uniform(log_uniform: Callable[[float, float, float], float]) -> Verdict:
+@exercise("log_uniform")
+def check_log_uniform(log_uniform: Callable[[float, float, float], float]) -> Outcome:
     """Check a map from u in [0, 1] to a log-uniform value between ``low`` and ``high``."""
-    if _nothing_yet(log_uniform, todo="write the function above"):
-        return Verdict(False)
     for low, high in ((1e-3, 1.0), (1e-4, 1e-1), (2.0, 32.0)):
         for u in (0.0, 0.25, 0.5, 0.9, 1.0):
-            failed = _raises(log_uniform, low, high, u)
-            if failed:
+            try:
+                answer = log_uniform(low, high, u)
+            except Exception as exc:  # the learner's code, run once; say how it failed
                 return _report(False, "", tr("log_uniform({low}, {high}, {u}) failed with {failed}.",
-                                             low=low, high=high, u=u, failed=failed))
-            got, want = log_uniform(low, high, u), low * (high / low) ** u
+                                             low=low, high=high, u=u, failed=_failure(exc)))
+            got, want = answer, low * (high / low) ** u
             if got is None or not math.isclose(float(got), want, rel_tol=1e-6):
                 return _report(False, "", tr(
                     "log_uniform({low}, {high}, {u}) gives {got}, a log-uniform draw gives {want:.6g}. Draw the "
@@ -1011,15 +1014,15 @@ def check_log_uniform(log_uniform: Callable[[float, float, float], float]) -> Ve
                             "rates gets the same share of the trials."), "")
 
 
-def check_rungs(rungs: Callable[[int, int, int], list]) -> Verdict:
+@exercise("rungs")
+def check_rungs(rungs: Callable[[int, int, int], list]) -> Outcome:
     """Check the epochs at which an ASHA scheduler compares trials: grace_period times powers of the factor."""
-    if _nothing_yet(rungs, todo="write the function above"):
-        return Verdict(False)
     for grace, factor, max_t in ((1, 2, 4), (1, 3, 27), (2, 2, 20), (1, 4, 10), (5, 2, 5)):
-        failed = _raises(rungs, grace, factor, max_t)
-        if failed:
+        try:
+            rungs(grace, factor, max_t)
+        except Exception as exc:  # the learner's code, run once; say how it failed
             return _report(False, "", tr("rungs({grace}, {factor}, {max_t}) failed with {failed}.",
-                                         grace=grace, factor=factor, max_t=max_t, failed=failed))
+                                         grace=grace, factor=factor, max_t=max_t, failed=_failure(exc)))
         want, t = [], grace
         while t <= max_t:
             want.append(t)
