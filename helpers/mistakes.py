@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from torch.utils.data import Subset
 
-from .course.i18n import tr
+from .course.i18n import N_, tr
 
 
 class Finding(NamedTuple):
@@ -44,15 +44,15 @@ class Diagnosis(list):
         printer.text(str(self))
 
 
-ONE_HOT_ACCURACY = "accuracy above 100%"
-TESTED_ON_TRAINING = "tested on the training set"
-LAST_BATCH_LOSS = "last batch's loss as the epoch's"
-BATCH_MEAN_AVERAGE = "mean of batch means"
-NO_ZERO_GRAD = "forgotten zero_grad"
-NO_EVAL_MODE = "forgotten model.eval()"
-SOFTMAX_LOSS = "loss on softmax outputs"
-ORDERED_DATA = "unshuffled, ordered training set"
-LR_TOO_HIGH = "learning rate too high"
+ONE_HOT_ACCURACY = N_("accuracy above 100%")
+TESTED_ON_TRAINING = N_("tested on the training set")
+LAST_BATCH_LOSS = N_("last batch's loss as the epoch's")
+BATCH_MEAN_AVERAGE = N_("mean of batch means")
+NO_ZERO_GRAD = N_("forgotten zero_grad")
+NO_EVAL_MODE = N_("forgotten model.eval()")
+SOFTMAX_LOSS = N_("loss on softmax outputs")
+ORDERED_DATA = N_("unshuffled, ordered training set")
+LR_TOO_HIGH = N_("learning rate too high")
 
 MISTAKES = (ONE_HOT_ACCURACY, TESTED_ON_TRAINING, LAST_BATCH_LOSS, BATCH_MEAN_AVERAGE, NO_ZERO_GRAD,
             NO_EVAL_MODE, SOFTMAX_LOSS, ORDERED_DATA, LR_TOO_HIGH)
@@ -72,21 +72,21 @@ class _Translated(dict):
 
 # What each rule looks for, in the order diagnose() runs them.
 RULES = _Translated({
-    ONE_HOT_ACCURACY: "any accuracy above 100%",
-    LR_TOO_HIGH: "a loss that is NaN or infinite, or a run fit() stopped as diverged (the rules below are "
-                 "then skipped)",
-    SOFTMAX_LOSS: "no loss below log(1 + (classes - 1)/e), 1.461 for 10 classes, while accuracy reaches 60%",
-    TESTED_ON_TRAINING: "an evaluation accuracy of 95% or more, or an evaluation set that shares images with the "
-                        "training set (needs train_set and eval_set)",
-    ORDERED_DATA: "training accuracy of 50% or more in an epoch whose evaluation accuracy is 20% or less",
-    NO_ZERO_GRAD: "the run learned (training accuracy 40% or more), then in its last epoch the training loss "
-                  "stood a fifth above its lowest and the training accuracy 2 points below its best",
-    LAST_BATCH_LOSS: "an epoch where the training loss rose by a tenth, and by 0.1 or more, while the training "
-                     "accuracy rose by half a point or more (unless the rule above fired)",
-    BATCH_MEAN_AVERAGE: "an evaluation accuracy that is not a whole number of images out of the evaluation set's "
-                        "size (needs eval_size)",
-    NO_EVAL_MODE: "a forward pass without gradients (an evaluation) in training mode, in a model with dropout or "
-                  "batch norm (needs the modes record_modes noted)",
+    ONE_HOT_ACCURACY: N_("any accuracy above 100%"),
+    LR_TOO_HIGH: N_("a loss that is NaN or infinite, or a run fit() stopped as diverged (the rules below are "
+                    "then skipped)"),
+    SOFTMAX_LOSS: N_("no loss below log(1 + (classes - 1)/e), 1.461 for 10 classes, while accuracy reaches 60%"),
+    TESTED_ON_TRAINING: N_("an evaluation accuracy of 95% or more, or an evaluation set that shares images with the "
+                           "training set (needs train_set and eval_set)"),
+    ORDERED_DATA: N_("training accuracy of 50% or more in an epoch whose evaluation accuracy is 20% or less"),
+    NO_ZERO_GRAD: N_("the run learned (training accuracy 40% or more), then in its last epoch the training loss "
+                     "stood a fifth above its lowest and the training accuracy 2 points below its best"),
+    LAST_BATCH_LOSS: N_("an epoch where the training loss rose by a tenth, and by 0.1 or more, while the training "
+                        "accuracy rose by half a point or more (unless the rule above fired)"),
+    BATCH_MEAN_AVERAGE: N_("an evaluation accuracy that is not a whole number of images out of the evaluation set's "
+                           "size (needs eval_size)"),
+    NO_EVAL_MODE: N_("a forward pass without gradients (an evaluation) in training mode, in a model with dropout or "
+                     "batch norm (needs the modes record_modes noted)"),
 })
 
 # The thresholds the rules use, by name.

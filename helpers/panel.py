@@ -19,7 +19,7 @@ import ipywidgets as W
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .course.i18n import tr
+from .course.i18n import tr, trn
 from .plotting import COLORS, figure_png, plot_history
 from .runs import OPTIMIZERS, Run, RunSettings, range_test_run, runs_table, table_html, train_run
 from .training import History
@@ -260,7 +260,9 @@ class TrainingPanel:
         settings, history = run.settings, run.history
         if self.interrupted and history.status == "stopped":
             history.status = "interrupted"
-            history.message = tr("Interrupted after {n} finished epoch(s); the curves so far are kept.", n=len(history))
+            history.message = trn("Interrupted after {n} finished epoch; the curves so far are kept.",
+                                  "Interrupted after {n} finished epochs; the curves so far are kept.", len(history),
+                                  n=len(history))
         self._draw()
         self._render_table()
         if history.status == "finished" and history.best_val_acc < 0.15:

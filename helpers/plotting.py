@@ -18,6 +18,11 @@ from .training import History
 COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 
 
+def eval_label(name: str) -> str:
+    """The legend's name for the set measured after each epoch: "validation" or "test"."""
+    return tr("validation") if name == "validation" else tr("test")
+
+
 def _as_history(h) -> History:
     return h if isinstance(h, History) else History.from_dict(h)
 
@@ -66,7 +71,7 @@ def plot_history(
         ):
             ax.plot(h.epoch, [scale * v for v in train], marker="o", markersize=4, label=prefix + tr("train"), **style)
             ax.plot(h.epoch, [scale * v for v in test], marker="s", markersize=4, linestyle="--",
-                    label=prefix + tr(h.eval_name), **style)
+                    label=prefix + eval_label(h.eval_name), **style)
             if h.partial:
                 start = [(h.epoch[-1], train[-1])] if h.epoch else []
                 xs = [x for x, _ in start] + [p[0] for p in h.partial]
@@ -87,7 +92,7 @@ def plot_history(
         # One entry per run, then what the two line styles mean: a legend that stays short.
         handles = [Line2D([], [], color=COLORS[i % len(COLORS)], linewidth=2) for i in range(len(histories))]
         handles += [Line2D([], [], color="0.3", marker="o", markersize=4), Line2D([], [], color="0.3", linestyle="--")]
-        fig.legend(handles, [*labels, tr("train"), tr(eval_name)], loc="outside right upper", fontsize="small")
+        fig.legend(handles, [*labels, tr("train"), eval_label(eval_name)], loc="outside right upper", fontsize="small")
     if title:
         fig.suptitle(title)
     return fig
@@ -118,9 +123,9 @@ def plot_seeds(groups: dict[str, Sequence[History]], title: str | None = None, f
             ax.fill_between(epochs, [min(c) for c in columns], [max(c) for c in columns], color=color, alpha=0.2,
                             linewidth=0)
     name = next((h.eval_name for runs in groups.values() for h in runs if len(h)), "validation")
-    ax_loss.set(title=tr("Validation loss" if name == "validation" else "Test loss"), xlabel=tr("Epoch"),
+    ax_loss.set(title=tr("Validation loss") if name == "validation" else tr("Test loss"), xlabel=tr("Epoch"),
                 ylabel=tr("Cross-entropy loss (mean per image)"))
-    ax_acc.set(title=tr("Validation accuracy" if name == "validation" else "Test accuracy"), xlabel=tr("Epoch"),
+    ax_acc.set(title=tr("Validation accuracy") if name == "validation" else tr("Test accuracy"), xlabel=tr("Epoch"),
                ylabel=tr("Accuracy (% of images)"))
     for ax in (ax_loss, ax_acc):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))

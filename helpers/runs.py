@@ -9,7 +9,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from .course.i18n import tr
+from .course.i18n import N_, tr
 from .data import make_loaders, require_batch_size
 from .models import NeuralNetwork
 from .training import History, fit, require_epochs, require_learning_rate, set_seed
@@ -87,6 +87,11 @@ class Run:
     settings: RunSettings
     history: History
     seconds: float = 0.0
+
+
+# The table's columns, shown in the learner's language
+COLUMNS = (N_("run"), N_("optimizer"), N_("lr"), N_("momentum"), N_("batch size"), N_("seed"), N_("epochs"),
+           N_("best val acc"), N_("seconds"), N_("status"))
 
 
 def runs_table(runs: list[Run]) -> list[dict]:

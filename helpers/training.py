@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .course.i18n import tr
+from .course.i18n import N_, tr, trn
 
 # A cross-entropy loss above this is taken as exploding: chance level for 10 classes is ln 10 = 2.30.
 EXPLODING_LOSS = 100.0
@@ -168,6 +168,9 @@ test_loop.__test__ = False  # the lesson's name starts with "test": tell pytest 
 
 # --- a run of many epochs -------------------------------------------------------------------------
 
+# What a run's status can be (the playground's table shows it in the learner's language)
+STATUSES = (N_("new"), N_("running"), N_("finished"), N_("stopped"), N_("interrupted"), N_("diverged"), N_("failed"))
+
 @dataclass
 class History:
     """What ``fit`` measured: one entry per finished epoch, and the running figures of the epoch under way.
@@ -187,7 +190,7 @@ class History:
     lr: list[float] = field(default_factory=list)
     # (fractional epoch, running train loss, running train accuracy) within the epoch under way
     partial: list[tuple[float, float, float]] = field(default_factory=list)
-    status: str = "new"  # new, running, finished, stopped, interrupted, diverged, failed
+    status: str = "new"  # one of STATUSES
     message: str = ""
 
     KEYS = ("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "test_loss", "test_acc", "seconds", "lr")
@@ -243,8 +246,8 @@ def set_seed(seed: int) -> None:
 
 def epoch_line(epoch: int, train: LoopResult, val: LoopResult | None, test: LoopResult | None, seconds: float) -> str:
     """The line ``fit(verbose=True)`` prints after an epoch: each set's loss and accuracy, then the time."""
-    figures = [tr("{name} loss {loss:.4f} acc {acc:5.1f}%", name=tr(name), loss=result.loss, acc=100 * result.accuracy)
-               for name, result in (("train", train), ("val", val), ("test", test)) if result is not None]
+    figures = [tr("{name} loss {loss:.4f} acc {acc:5.1f}%", name=name, loss=result.loss, acc=100 * result.accuracy)
+               for name, result in ((tr("train"), train), (tr("val"), val), (tr("test"), test)) if result is not None]
     return tr("epoch {epoch:>2}", epoch=epoch) + "  " + "  |  ".join(figures) + f"  |  {seconds:.1f} s"
 
 
@@ -331,10 +334,13 @@ def fit(
         history.status, history.message = "diverged", str(exc)
     except Stopped:
         history.status = "stopped"
-        history.message = tr("Stopped after {n} finished epoch(s); the curves so far are kept.", n=len(history))
+        history.message = trn("Stopped after {n} finished epoch; the curves so far are kept.",
+                              "Stopped after {n} finished epochs; the curves so far are kept.", len(history), n=len(history))
     except KeyboardInterrupt:
         history.status = "interrupted"
-        history.message = tr("Interrupted after {n} finished epoch(s); the history so far is kept.", n=len(history))
+        history.message = trn("Interrupted after {n} finished epoch; the history so far is kept.",
+                              "Interrupted after {n} finished epochs; the history so far is kept.", len(history),
+                              n=len(history))
     if history.message:
         print(history.message)
     return history

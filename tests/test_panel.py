@@ -211,3 +211,12 @@ def test_freeing_the_notebook_threads_openmp_workers_changes_no_result(small):
     panel.train_button.click()  # frees the workers, then trains in the background thread
     panel.wait()
     assert panel.runs[-1].history.train_loss == in_this_thread.train_loss
+
+
+def test_the_runs_table_has_the_columns_the_catalog_translates(small):
+    from helpers.runs import COLUMNS
+
+    panel = TrainingPanel(*small)
+    panel.epochs.value = 1
+    panel.run()
+    assert tuple(panel.runs_table()[0]) == COLUMNS

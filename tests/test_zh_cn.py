@@ -1,9 +1,7 @@
 """The zh-CN edition: a twin for every notebook with the same code, Chinese prose built like the English,
 and helpers that print and draw in Chinese after set_language("zh-CN")."""
 
-import ast
 import re
-import string
 import sys
 import warnings
 
@@ -93,36 +91,68 @@ def test_the_twin_is_saved_like_its_english_notebook(twin):
 
 # --- helpers in Chinese ---------------------------------------------------------------------------------
 
-def _tr_keys() -> set[str]:
-    keys = set()
-    for path in (REPO / "helpers").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args \
-                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                keys.add(node.args[0].value)
-    return keys
+import catalog  # noqa: E402  (scripts/catalog.py: extract, check, update and compile the PO catalogs)
 
 
-def _fields(template: str) -> list[tuple[str, str, str]]:
-    return sorted((name, spec, conv or "") for _, name, spec, conv in string.Formatter().parse(template) if name)
+def test_the_chinese_catalog_is_complete_translated_and_compiled():
+    """Every message in helpers' code has a Chinese entry with the same fields, none fuzzy, and the MO file
+    Python reads is compiled from the PO file a translator edits."""
+    assert len(catalog.extract()) > 250
+    assert catalog.problems("zh_CN") == []
+    chinese = catalog.read("zh_CN")
+    for message in chinese:
+        if message.id:
+            for text in (message.string if isinstance(message.string, (list, tuple)) else [message.string]):
+                assert CJK.search(text), message.id
 
 
-def test_every_message_helpers_shows_has_a_translation_with_the_same_fields():
-    from helpers.course.i18n_zh import MESSAGES
+def test_the_catalog_check_finds_what_a_translator_left(tmp_path, monkeypatch):
+    """An untranslated, a fuzzy and a field-mismatched entry, a message new in the code, and a stale MO file:
+    each is named."""
+    from babel.messages.pofile import read_po, write_po
 
-    keys = _tr_keys()
-    assert keys, "no tr() calls found"
-    assert sorted(keys - set(MESSAGES)) == []
-    for english, chinese in MESSAGES.items():
-        assert _fields(english) == _fields(chinese), english
-        assert CJK.search(chinese), english
-    from helpers.runs import runs_table  # the table's columns and statuses are translated by value
-    assert {"run", "lr", "best val acc", "seconds", "status", "optimizer", "momentum", "batch size", "seed",
-            "epochs"} <= set(MESSAGES)
-    assert runs_table([]) == []
-    assert {"new", "running", "finished", "stopped", "interrupted", "diverged", "failed"} <= set(MESSAGES)
-    from helpers import mistakes  # the checker's names and rules are translated by value too
-    assert set(mistakes.MISTAKES) <= set(MESSAGES) and set(dict.values(mistakes.RULES)) <= set(MESSAGES)
+    po = catalog.po_path("zh_CN")
+    copy = tmp_path / "zh_CN" / "LC_MESSAGES" / po.name
+    copy.parent.mkdir(parents=True)
+    with open(po, "rb") as f:
+        broken = read_po(f, locale="zh_CN")
+    entries = [m for m in broken if m.id and isinstance(m.id, str) and "{" in m.id]
+    entries[0].string = ""
+    entries[1].flags.add("fuzzy")
+    entries[2].string = entries[2].string.replace("{", "{x", 1)
+    with open(copy, "wb") as f:
+        write_po(f, broken)
+    copy.with_suffix(".mo").write_bytes(po.with_suffix(".mo").read_bytes())
+    monkeypatch.setattr(catalog, "LOCALE", tmp_path)
+    found = catalog.extract()
+    monkeypatch.setattr(catalog, "extract", lambda: {**found, "A message new in the code": ["helpers/x.py:1"]})
+    said = "\n".join(catalog.problems("zh_CN"))
+    assert f"untranslated: {entries[0].id!r}" in said
+    assert f"fuzzy (check the translation, then remove the flag): {entries[1].id!r}" in said
+    assert f"fields differ: {entries[2].id!r}" in said
+    assert "missing: 'A message new in the code'" in said and "is not compiled from the PO file" in said
+
+
+def test_a_count_gets_its_plural_in_english_and_its_one_form_in_chinese():
+    one = ("Stopped after {n} finished epoch; the curves so far are kept.",
+           "Stopped after {n} finished epochs; the curves so far are kept.")
+    assert i18n.trn(*one, 1, n=1) == "Stopped after 1 finished epoch; the curves so far are kept."
+    assert i18n.trn(*one, 3, n=3) == "Stopped after 3 finished epochs; the curves so far are kept."
+    helpers.set_language("zh-CN")
+    try:
+        assert i18n.trn(*one, 1, n=1) == i18n.trn(*one, 3, n=1) == "完成 1 轮后已停止；目前为止的曲线都保留着。"
+    finally:
+        helpers.set_language("en")
+
+
+def test_values_chosen_at_run_time_are_in_the_catalog():
+    """A status, a column or a rule is shown through tr(value): each such value is marked N_ and so extracted."""
+    from helpers import mistakes
+    from helpers.runs import COLUMNS
+    from helpers.training import STATUSES
+
+    found = set(catalog.extract())
+    assert set(COLUMNS) | set(STATUSES) | set(mistakes.MISTAKES) | set(dict.values(mistakes.RULES)) <= found
 
 
 def test_english_stays_the_default_and_a_wrong_language_is_refused():

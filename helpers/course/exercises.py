@@ -11,7 +11,7 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from .i18n import tr
+from .i18n import N_, tr, trn
 
 
 class Verdict:
@@ -68,7 +68,7 @@ def _unwritten(answer) -> bool:
     return code is not None and code.co_code == _empty_function.__code__.co_code
 
 
-def exercise(*answers: str, todo: str = "write the function above"):
+def exercise(*answers: str, todo: str = N_("write the function above")):
     """Make a function that returns an ``Outcome`` into an exercise check.
 
     ``answers`` names the parameters that hold the learner's answers. While one is still the notebook's
@@ -388,8 +388,10 @@ def check_diagnosis(answers: dict) -> Outcome:
     wrong = [k for k, (_, truth) in _MYSTERY.items() if str(answers.get(k, "")).strip().lower() != truth]
     return _report(not wrong, tr("every run is read right: {runs}.", runs=", ".join(
         tr("{run} used lr {lr:g}", run=k, lr=lr) for k, (lr, _) in _MYSTERY.items())),
-        tr("look again at run(s) {runs}: a rate too low gives a slow, steady fall; "
-           "too high gives a bumpy curve, or one that starts late or never settles.", runs=", ".join(wrong)))
+        trn("look again at run {runs}: a rate too low gives a slow, steady fall; "
+            "too high gives a bumpy curve, or one that starts late or never settles.",
+            "look again at runs {runs}: a rate too low gives a slow, steady fall; "
+            "too high gives a bumpy curve, or one that starts late or never settles.", len(wrong), runs=", ".join(wrong)))
 
 
 # --- 07_playground ----------------------------------------------------------------------------

@@ -1,16 +1,21 @@
 """The language helpers speak: English by default, Simplified Chinese after ``set_language("zh-CN")``.
 
-Every message, label and title that a learner reads passes through ``tr``: the English text is the key,
-with ``{name}`` fields filled from keyword arguments, and the catalog of the chosen language gives its
-translation (or the English, where it has none). Plots in Chinese need a font with CJK glyphs;
-``set_language`` picks one that is installed.
+Every message, label and title that a learner reads passes through ``tr`` (or ``trn``, where a count is
+printed): the English text is the msgid of a gettext catalog, its ``{name}`` fields are filled from keyword
+arguments, and the chosen language's compiled catalog gives the translation (or the English, where it has
+none). ``scripts/catalog.py`` checks, updates and compiles the catalogs. Plots in Chinese need a font with
+CJK glyphs; ``set_language`` picks one that is installed.
 """
 
 from __future__ import annotations
 
+import functools
+import gettext
 import warnings
+from pathlib import Path
 
 LANGUAGES = ("en", "zh-CN")
+LOCALE = Path(__file__).with_name("locale")  # gettext catalogs: zh_CN/LC_MESSAGES/helpers.po, compiled to .mo
 _current = "en"
 
 # Fonts with Simplified Chinese glyphs, by the name matplotlib knows them: Debian/Ubuntu's fonts-noto-cjk,
@@ -35,13 +40,34 @@ def set_language(code: str) -> None:
         use_cjk_font()
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` as a message to translate where it is shown, not here (a status, a column, a rule)."""
+    return text
+
+
+@functools.cache
+def _translation() -> gettext.NullTranslations:
+    """The compiled Simplified Chinese catalog (locale/zh_CN/LC_MESSAGES/helpers.mo), read once."""
+    return gettext.translation("helpers", localedir=LOCALE, languages=["zh_CN"])
+
+
+def translated(text: str, code: str) -> str:
+    """Return the message ``text`` as language ``code`` shows it, whatever language helpers speaks now."""
+    return _translation().gettext(text) if code == "zh-CN" else text
+
+
 def tr(text: str, /, **values) -> str:
     """Return ``text`` in the current language, with its ``{name}`` fields filled from ``values``."""
-    template = text
-    if _current == "zh-CN":
-        from .i18n_zh import MESSAGES
+    template = translated(text, _current)
+    return template.format(**values) if values else template
 
-        template = MESSAGES.get(text, text)
+
+def trn(singular: str, plural: str, count: int, /, **values) -> str:
+    """Like ``tr``, for a message about ``count`` things: the singular or plural form the language asks for."""
+    if _current == "zh-CN":
+        template = _translation().ngettext(singular, plural, count)
+    else:
+        template = singular if count == 1 else plural
     return template.format(**values) if values else template
 
 

@@ -21,11 +21,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .i18n import language, tr
+from .i18n import N_, language, tr, translated
 
 CHECK_CALL = re.compile(r"^[^#\n]*?\b(check_\w+)\(", re.M)
 _MARK = "__helpers_progress__"
-STATUSES = ("passes", "not yet", "not attempted", "error", "not run", "only where the panel trained")
+STATUSES = (N_("passes"), N_("not yet"), N_("not attempted"), N_("error"), N_("not run"),
+            N_("only where the panel trained"))
 # A cell tagged so is not re-run: one the exercises do not need and that costs minutes (14's download and training,
 # 15's launches of torchrun, 16's sweep).
 SKIP_TAG = "progress-skip"
@@ -115,13 +116,11 @@ def check_notebook(path: Path, timeout: int = 900, kernel_name: str = "python3")
 
 def _verdict_prefixes() -> list[tuple[str, str]]:
     """The start of each line a check prints, in both languages, and the verdict it stands for."""
-    from .i18n_zh import MESSAGES
-
     english = {"Correct! ": "passes", "Not yet. Hint: ": "not yet",
                "Not attempted yet: {todo}, then run this cell again.": "not attempted"}
     prefixes = []
     for message, status in english.items():
-        for text in (message, MESSAGES[message]):
+        for text in (message, translated(message, "zh-CN")):
             prefixes.append((text.split("{", 1)[0], status))
     return prefixes
 
