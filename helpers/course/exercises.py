@@ -501,12 +501,11 @@ def check_snapshot(snapshot: Callable[[nn.Module], dict]) -> Outcome:
 # --- 09_capstone ------------------------------------------------------------------------------
 
 class _Batch(torch.Tensor):
-    """A batch that counts how often it is moved with ``.to()``: a device-aware loop moves every one."""
-
-    moves = 0
+    """A batch that counts, in its run's ``state``, how often it is moved with ``.to()``: a device-aware loop
+    moves every one."""
 
     def to(self, *args, **kwargs):
-        _Batch.moves += 1
+        self.state["moves"] += 1
         return super().to(*args, **kwargs).as_subclass(torch.Tensor)
 
 
@@ -525,7 +524,10 @@ class _WatchedLoader:
     def __iter__(self):
         for X, y in self.loader:
             self.state["phase"] = self.phase
-            yield X.as_subclass(_Batch), y.as_subclass(_Batch)
+            batch = X.as_subclass(_Batch), y.as_subclass(_Batch)
+            for tensor in batch:
+                tensor.state = self.state
+            yield batch
 
 
 def _capstone_setting(train_data, seed: int = 0):
@@ -579,6 +581,103 @@ def _capstone_reference(train_data, epochs: int, patience: int | None):
     return history, best
 
 
+class _CapstoneRun(NamedTuple):
+    """What the learner's loop did, beside what ``helpers.fit`` did on the same start and batches."""
+
+    got: dict            # the learner's lists, by key
+    reference: object    # fit's History
+    best: dict           # fit's best epoch: its number and weights
+    patience: int | None
+    moves: int           # batches moved with .to()
+    batches: int         # batches that should have been moved
+    calls: list          # (phase, training mode, gradients on) of every forward pass
+    saved: dict | None   # what the loop saved at best_path
+    final: dict          # the model's weights when the loop returned
+
+
+_CAPSTONE_KEYS = ("train_loss", "train_acc", "val_loss", "val_acc")
+
+
+def _one_value_per_epoch(run: _CapstoneRun) -> str | None:
+    if any(not isinstance(v, (list, tuple)) for v in run.got.values()):
+        return tr("return a dict with the lists {keys}: one number per epoch each.", keys=", ".join(_CAPSTONE_KEYS))
+    n = len(run.reference)
+    if any(len(v) != n for v in run.got.values()):
+        lengths = ", ".join(f"{k} {len(v)}" for k, v in run.got.items())
+        return (tr("helpers.fit ran {n} epochs here", n=n)
+                + (tr(" (best at epoch {best}, then {patience} without improving)", best=run.best["epoch"],
+                      patience=run.patience) if run.patience is not None else "")
+                + tr(", but your lists hold {lengths}. ", lengths=lengths)
+                + (tr("Append one value per epoch, and stop once `patience` epochs in a row have not improved on "
+                      "the best validation loss.") if run.patience is not None else tr("Append one value per epoch.")))
+    return None
+
+
+def _every_batch_moved(run: _CapstoneRun) -> str | None:
+    if run.moves < run.batches:
+        return tr("move every batch, images and labels, to the device: X, y = X.to(device), y.to(device), in both "
+                  "loops. On a GPU the model's weights are there and the batches must be too.")
+    return None
+
+
+def _modes_and_gradients(run: _CapstoneRun) -> str | None:
+    for phase, want_training, want_grad in (("train", True, True), ("val", False, False)):
+        for _, training, grad in (c for c in run.calls if c[0] == phase):
+            if training != want_training:
+                return (tr("during training the model was in eval mode: call model.train() at the start of each "
+                           "training pass, every epoch.") if phase == "train" else
+                        tr("during validation the model was in train mode: call model.eval() at the start of each "
+                           "validation pass, every epoch."))
+            if grad != want_grad:
+                return (tr("validation should not track gradients: run it inside torch.no_grad() or "
+                           "torch.set_grad_enabled(False).") if phase == "val" else
+                        tr("training needs gradients: run it with torch.set_grad_enabled(True) (or outside no_grad)."))
+    return None
+
+
+def _figures_match_fit(run: _CapstoneRun) -> str | None:
+    for key in _CAPSTONE_KEYS:
+        want = getattr(run.reference, key)
+        wrong = [i for i, (a, b) in enumerate(zip(run.got[key], want))
+                 if not math.isclose(float(a), b, rel_tol=1e-5, abs_tol=1e-6)]
+        if wrong:
+            first = wrong[0]
+            return (tr("{key} in epoch {epoch} is {got:.6f}, helpers.fit measured {want:.6f}. ",
+                       key=key, epoch=first + 1, got=float(run.got[key][first]), want=want[first])
+                    + (tr("Average per sample: add each batch's mean loss times its size, then divide by the number "
+                          "of samples (the last batch is smaller).") if key.endswith("loss") else
+                       tr("Accuracy is the fraction (0 to 1) of samples whose largest logit is the right class, over "
+                          "all samples seen in the pass."))
+                    + (tr(" For the training figures, use each batch's loss and predictions as it trains (before its "
+                          "step), as fit does.") if key.startswith("train") else ""))
+    return None
+
+
+def _best_epoch_saved(run: _CapstoneRun) -> str | None:
+    if run.saved is None:
+        return tr("nothing was saved at best_path: torch.save(model.state_dict(), best_path) whenever the "
+                  "validation loss beats every earlier epoch's.")
+    weights = run.best["weights"]
+    if set(run.saved) != set(weights) or not all(_close(run.saved[k], weights[k]) for k in run.saved):
+        return tr("the file at best_path does not hold epoch {best}'s weights, the epoch with the lowest "
+                  "validation loss. Save whenever the loss is lower than every earlier epoch's (strictly lower), "
+                  "right after that epoch's validation pass.", best=run.best["epoch"])
+    return None
+
+
+def _best_epoch_restored(run: _CapstoneRun) -> str | None:
+    if not all(_close(run.final[k], run.best["weights"][k]) for k in run.final):
+        return tr("after the run the model should hold the best epoch's weights (epoch {best} of {n}): load them "
+                  "back with model.load_state_dict(torch.load(best_path, weights_only=True)) before returning.",
+                  best=run.best["epoch"], n=len(run.reference))
+    return None
+
+
+# What the capstone's loop must do, in the order a learner would fix it; each names its fix.
+CAPSTONE_CHECKS = (_one_value_per_epoch, _every_batch_moved, _modes_and_gradients, _figures_match_fit,
+                   _best_epoch_saved, _best_epoch_restored)
+
+
 @exercise("train_and_validate")
 def check_capstone(train_and_validate: Callable, train_data, epochs: int = 6, patience: int | None = None) -> Outcome:
     """Run a learner's train/validation loop beside ``helpers.fit`` on the same start and the same batches.
@@ -592,10 +691,9 @@ def check_capstone(train_and_validate: Callable, train_data, epochs: int = 6, pa
 
     reference, best = _capstone_reference(train_data, epochs, patience)
     model, optimizer, train_loader, val_loader = _capstone_setting(train_data)
-    state: dict = {"phase": None}
+    state: dict = {"phase": None, "moves": 0}
     calls: list[tuple[str, bool, bool]] = []
     hook = model.register_forward_hook(lambda m, i, o: calls.append((state["phase"], m.training, torch.is_grad_enabled())))
-    _Batch.moves = 0
     args = [model, _WatchedLoader(train_loader, "train", state), _WatchedLoader(val_loader, "val", state),
             nn.CrossEntropyLoss(), optimizer, epochs, torch.device("cpu")]
     name = "train_and_validate(" + ", ".join(["model", "train_loader", "val_loader", "loss_fn", "optimizer",
@@ -613,69 +711,19 @@ def check_capstone(train_and_validate: Callable, train_data, epochs: int = 6, pa
             hook.remove()
         saved = torch.load(best_path, weights_only=True) if best_path.exists() else None
 
-    keys = ("train_loss", "train_acc", "val_loss", "val_acc")
-    got = {k: (result.get(k) if isinstance(result, dict) else getattr(result, k, None)) for k in keys}
-    if any(not isinstance(v, (list, tuple)) for v in got.values()):
-        return _report(False, "", tr("return a dict with the lists {keys}: one number per epoch each.",
-                                     keys=", ".join(keys)))
     n = len(reference)
-    if any(len(v) != n for v in got.values()):
-        lengths = ", ".join(f"{k} {len(v)}" for k, v in got.items())
-        return _report(False, "", tr("helpers.fit ran {n} epochs here", n=n) + (
-            tr(" (best at epoch {best}, then {patience} without improving)", best=best['epoch'], patience=patience)
-            if patience is not None else "")
-            + tr(", but your lists hold {lengths}. ", lengths=lengths)
-            + (tr("Append one value per epoch, and stop once `patience` epochs in a row have not improved on the "
-                  "best validation loss.")
-               if patience is not None else tr("Append one value per epoch.")))
-    if _Batch.moves < 2 * n * (len(train_loader) + len(val_loader)):
-        return _report(False, "", tr("move every batch, images and labels, to the device: X, y = X.to(device), "
-                                     "y.to(device), in both loops. On a GPU the model's weights are there and the "
-                                     "batches must be too."))
-    for phase, want_training, want_grad in (("train", True, True), ("val", False, False)):
-        for _, training, grad in (c for c in calls if c[0] == phase):
-            if training != want_training:
-                # training != want_training, and want_training is True exactly in the training pass
-                return _report(False, "", tr("during training the model was in eval mode: call model.train() at the "
-                                             "start of each training pass, every epoch.") if phase == "train" else
-                               tr("during validation the model was in train mode: call model.eval() at the start "
-                                  "of each validation pass, every epoch."))
-            if grad != want_grad:
-                return _report(False, "", tr("validation should not track gradients: run it inside "
-                                             "torch.no_grad() or torch.set_grad_enabled(False).") if phase == "val" else
-                               tr("training needs gradients: run it with torch.set_grad_enabled(True) (or outside "
-                                  "no_grad)."))
-    for key in keys:
-        want = getattr(reference, key)
-        if not all(math.isclose(float(a), b, rel_tol=1e-5, abs_tol=1e-6) for a, b in zip(got[key], want)):
-            first = next(i for i, (a, b) in enumerate(zip(got[key], want)) if not math.isclose(float(a), b, rel_tol=1e-5, abs_tol=1e-6))
-            what = "loss" if key.endswith("loss") else "accuracy"
-            return _report(False, "", tr("{key} in epoch {epoch} is {got:.6f}, helpers.fit measured {want:.6f}. ",
-                                         key=key, epoch=first + 1, got=float(got[key][first]), want=want[first]) + (
-                               tr("Average per sample: add each batch's mean loss times its size, then divide by the "
-                                  "number of samples (the last batch is smaller).") if what == "loss" else
-                               tr("Accuracy is the fraction (0 to 1) of samples whose largest logit is the right "
-                                  "class, over all samples seen in the pass."))
-                           + (tr(" For the training figures, use each batch's loss and predictions as it trains "
-                                 "(before its step), as fit does.") if key.startswith("train") else ""))
-    if saved is None:
-        return _report(False, "", tr("nothing was saved at best_path: torch.save(model.state_dict(), best_path) "
-                                     "whenever the validation loss beats every earlier epoch's."))
-    if set(saved) != set(best["weights"]) or not all(_close(saved[k], best["weights"][k]) for k in saved):
-        return _report(False, "", tr("the file at best_path does not hold epoch {best}'s weights, the epoch "
-                                     "with the lowest validation loss. Save whenever the loss is lower than every "
-                                     "earlier epoch's (strictly lower), right after that epoch's validation pass.",
-                                     best=best['epoch']))
-    final = model.state_dict()
-    if not all(_close(final[k], best["weights"][k]) for k in final):
-        return _report(False, "", tr("after the run the model should hold the best epoch's weights (epoch "
-                                     "{best} of {n}): load them back with "
-                                     "model.load_state_dict(torch.load(best_path, weights_only=True)) "
-                                     "before returning.",
-                                     best=best['epoch'], n=n))
+    run = _CapstoneRun(got={k: (result.get(k) if isinstance(result, dict) else getattr(result, k, None))
+                            for k in _CAPSTONE_KEYS},
+                       reference=reference, best=best, patience=patience, moves=state["moves"],
+                       batches=2 * n * (len(train_loader) + len(val_loader)), calls=calls, saved=saved,
+                       final=model.state_dict())
+    for sub_check in CAPSTONE_CHECKS:
+        hint = sub_check(run)
+        if hint:
+            return _report(False, "", hint)
     return _report(True, tr("your loop matches helpers.fit epoch for epoch ({n} epochs", n=n)
                    + (tr(", stopped {patience} after the best", patience=patience) if patience is not None else "")
-                   + tr(") and kept epoch {best}'s weights.", best=best['epoch']), "")
+                   + tr(") and kept epoch {best}'s weights.", best=best["epoch"]), "")
 
 
 # --- 10_optimizers ----------------------------------------------------------------------------
