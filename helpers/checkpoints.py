@@ -10,6 +10,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from .course.i18n import tr
 from .training import History
 
 FORMAT = 1
@@ -50,7 +51,8 @@ def save_checkpoint(
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     except OSError as exc:
-        raise CheckpointError(f"Cannot write in {path.parent} ({exc.strerror}); choose a folder you can write to.") from exc
+        raise CheckpointError(tr("Cannot write in {folder} ({why}); choose a folder you can write to.",
+                                 folder=path.parent, why=exc.strerror)) from exc
     try:
         with os.fdopen(fd, "wb") as f:
             torch.save(state, f)
@@ -58,8 +60,9 @@ def save_checkpoint(
     except BaseException as exc:  # an interrupt too: never leave half a file behind
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise CheckpointError(f"Could not write {path} ({exc.strerror}); free some disk space or choose "
-                                  "another folder. The previous checkpoint, if any, is unchanged.") from exc
+            raise CheckpointError(tr("Could not write {path} ({why}); free some disk space or choose another "
+                                     "folder. The previous checkpoint, if any, is unchanged.",
+                                     path=path, why=exc.strerror)) from exc
         raise
     return path
 
@@ -78,24 +81,27 @@ def load_checkpoint(
     """
     path = Path(path)
     if not path.exists():
-        raise CheckpointError(f"No checkpoint at {path}. Check the path, or train first and save_checkpoint().")
+        raise CheckpointError(tr("No checkpoint at {path}. Check the path, or train first and save_checkpoint().", path=path))
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
-        raise CheckpointError(
-            f"Refused to load {path}: it holds Python objects other than tensors and plain data, and loading "
+        if "global" not in str(exc).lower():  # not an object it refused, but bytes that are no checkpoint at all
+            raise CheckpointError(tr("{path} is damaged or not a checkpoint ({why}). Use an earlier one.",
+                                     path=path, why=str(exc).splitlines()[0])) from exc
+        raise CheckpointError(tr(
+            "Refused to load {path}: it holds Python objects other than tensors and plain data, and loading "
             "those could run code. Only load checkpoints you made or trust; this one was not made by "
-            "save_checkpoint."
-        ) from exc
+            "save_checkpoint.", path=path)) from exc
     except (RuntimeError, EOFError) as exc:
-        raise CheckpointError(f"{path} is damaged or not a checkpoint ({exc}). Use an earlier one.") from exc
+        raise CheckpointError(tr("{path} is damaged or not a checkpoint ({why}). Use an earlier one.",
+                                 path=path, why=exc)) from exc
     if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise CheckpointError(f"{path} is not a checkpoint written by save_checkpoint.")
+        raise CheckpointError(tr("{path} is not a checkpoint written by save_checkpoint.", path=path))
     try:
         model.load_state_dict(state["model"])
     except RuntimeError as exc:
-        raise CheckpointError(f"{path} does not fit this model: build the same architecture it was saved from. "
-                              f"({str(exc).splitlines()[0]})") from exc
+        raise CheckpointError(tr("{path} does not fit this model: build the same architecture it was saved from. "
+                                 "({why})", path=path, why=str(exc).splitlines()[0])) from exc
     if optimizer is not None and state["optimizer"] is not None:
         optimizer.load_state_dict(state["optimizer"])
     if scheduler is not None and state["scheduler"] is not None:

@@ -80,11 +80,12 @@ def _read_pickle(path: Path, root: str | os.PathLike = "data") -> dict:
         with open(path, "rb") as f:
             raw = pickle.load(f, encoding="latin1")
     except Exception as exc:  # truncated, not a pickle, unreadable: all mean "get the file again"
-        raise DataError(f"{path} could not be read as a CIFAR-10 batch ({type(exc).__name__}: {exc}). "
-                        f"Delete {path.parent} and get the data again.\n" + how_to_get_cifar10(root)) from None
+        raise DataError(tr("{path} could not be read as a CIFAR-10 batch ({why}). Delete {folder} and get the data "
+                           "again.", path=path, why=f"{type(exc).__name__}: {exc}", folder=path.parent)
+                        + "\n" + how_to_get_cifar10(root)) from None
     if not isinstance(raw, dict):
-        raise DataError(f"{path} holds a {type(raw).__name__}, not a CIFAR-10 batch (a dict). "
-                        f"Delete {path.parent} and get the data again.")
+        raise DataError(tr("{path} holds a {kind}, not a CIFAR-10 batch (a dict). Delete {folder} and get the data "
+                           "again.", path=path, kind=type(raw).__name__, folder=path.parent))
     return {k.decode() if isinstance(k, bytes) else k: v for k, v in raw.items()}
 
 
@@ -95,14 +96,16 @@ def _read_batches(folder: Path, names, root: str | os.PathLike = "data") -> Byte
         data = np.asarray(batch.get("data"))
         found = list(batch.get("labels", []))
         if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != 3 * SIDE * SIDE or len(found) != len(data):
-            raise DataError(f"{folder / name} is not a CIFAR-10 batch: expected 'data' of bytes, shape [N, 3072], "
-                            f"and N 'labels'; found {data.dtype} {list(data.shape)} and {len(found)} labels. "
-                            f"Delete {folder} and get the data again.")
+            raise DataError(tr("{path} is not a CIFAR-10 batch: expected 'data' of bytes, shape [N, 3072], and N "
+                               "'labels'; found {dtype} {shape} and {n} labels. Delete {folder} and get the data "
+                               "again.", path=folder / name, dtype=data.dtype, shape=list(data.shape), n=len(found),
+                               folder=folder))
         images.append(torch.from_numpy(data.reshape(-1, 3, SIDE, SIDE).copy()))  # 1024 red, then green, then blue
         labels.append(torch.as_tensor(found, dtype=torch.long))
     targets = torch.cat(labels)
     if len(targets) and not 0 <= int(targets.min()) <= int(targets.max()) < len(CLASSES):
-        raise DataError(f"{folder} has labels outside 0-9: it is not CIFAR-10. Delete it and get the data again.")
+        raise DataError(tr("{folder} has labels outside 0-9: it is not CIFAR-10. Delete it and get the data again.",
+                           folder=folder))
     return ByteImages(torch.cat(images), targets, CLASSES)
 
 
@@ -132,5 +135,6 @@ def load_cifar10(root: str | os.PathLike = "data", download: bool = True) -> CIF
     meta = _read_pickle(folder / META_FILE, root)
     names = [n.decode() if isinstance(n, bytes) else str(n) for n in meta.get("label_names", CLASSES)]
     if len(names) != len(CLASSES):
-        raise DataError(f"{folder / META_FILE} names {len(names)} classes, CIFAR-10 has 10. Get the data again.")
+        raise DataError(tr("{path} names {n} classes, CIFAR-10 has 10. Get the data again.", path=folder / META_FILE,
+                           n=len(names)))
     return CIFAR10(_read_batches(folder, TRAIN_FILES, root), _read_batches(folder, [TEST_FILE], root), names)

@@ -31,7 +31,8 @@ class InMemoryDataset(Dataset):
 
     def __init__(self, images: torch.Tensor, targets: torch.Tensor, classes=CLASSES):
         if len(images) != len(targets):
-            raise ValueError(f"{len(images)} images but {len(targets)} labels: they must match one to one")
+            raise ValueError(tr("{n_images} images but {n_labels} labels: they must match one to one",
+                                n_images=len(images), n_labels=len(targets)))
         self.images = images
         self.targets = targets
         self.classes = list(classes)
@@ -104,7 +105,8 @@ def split_train_val(
 ) -> tuple[InMemoryDataset, InMemoryDataset]:
     """Return a training part and a validation part of ``train``, drawn at random with ``seed``."""
     if not 0 < val_size < len(train):
-        raise ValueError(f"val_size must be between 1 and {len(train) - 1}, got {val_size}.")
+        raise ValueError(tr("val_size must be between 1 and {most}, got {val_size}.", most=len(train) - 1,
+                            val_size=val_size))
     order = torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))
     keep, held = order[val_size:], order[:val_size]
     kind = type(train)  # keeps a subclass, e.g. CIFAR-10's images stored as bytes

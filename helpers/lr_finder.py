@@ -56,10 +56,11 @@ def range_test(model: nn.Module, train_loader, loss_fn, optimizer: torch.optim.O
     state and the loader's shuffling are put back as they were, so the test changes nothing but the result.
     """
     if not 0 < start_lr < end_lr:
-        raise ValueError(f"start_lr must be above 0 and below end_lr, got {start_lr} and {end_lr}; "
-                         "1e-5 and 10 cover every rate worth trying.")
+        raise ValueError(tr("start_lr must be above 0 and below end_lr, got {start_lr} and {end_lr}; 1e-5 and 10 "
+                            "cover every rate worth trying.", start_lr=start_lr, end_lr=end_lr))
     if steps < 2:
-        raise ValueError(f"steps must be at least 2, got {steps}; a few hundred batches draw a clear curve.")
+        raise ValueError(tr("steps must be at least 2, got {steps}; a few hundred batches draw a clear curve.",
+                            steps=steps))
     device = require_device(model, device)
     saved_model, saved_optimizer = copy.deepcopy(model.state_dict()), copy.deepcopy(optimizer.state_dict())
     saved_rng = torch.get_rng_state()
@@ -104,5 +105,6 @@ def range_test(model: nn.Module, train_loader, loss_fn, optimizer: torch.optim.O
         if generator is not None:
             generator.set_state(saved_order)
     if not result.losses:
-        raise ValueError(f"The loss was not finite even at the first rate, {start_lr:g}: check the data and the model.")
+        raise ValueError(tr("The loss was not finite even at the first rate, {start_lr:g}: check the data and the "
+                            "model.", start_lr=start_lr))
     return result

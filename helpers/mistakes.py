@@ -10,6 +10,7 @@ stays silent rather than guess.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import NamedTuple
 
 import torch
@@ -56,38 +57,6 @@ LR_TOO_HIGH = N_("learning rate too high")
 
 MISTAKES = (ONE_HOT_ACCURACY, TESTED_ON_TRAINING, LAST_BATCH_LOSS, BATCH_MEAN_AVERAGE, NO_ZERO_GRAD,
             NO_EVAL_MODE, SOFTMAX_LOSS, ORDERED_DATA, LR_TOO_HIGH)
-
-class _Translated(dict):
-    """A dict of English texts that hands them out in the language helpers speaks."""
-
-    def __getitem__(self, key):
-        return tr(super().__getitem__(key))
-
-    def items(self):
-        return [(k, tr(v)) for k, v in super().items()]
-
-    def values(self):
-        return [tr(v) for v in super().values()]
-
-
-# What each rule looks for, in the order diagnose() runs them.
-RULES = _Translated({
-    ONE_HOT_ACCURACY: N_("any accuracy above 100%"),
-    LR_TOO_HIGH: N_("a loss that is NaN or infinite, or a run fit() stopped as diverged (the rules below are "
-                    "then skipped)"),
-    SOFTMAX_LOSS: N_("no loss below log(1 + (classes - 1)/e), 1.461 for 10 classes, while accuracy reaches 60%"),
-    TESTED_ON_TRAINING: N_("an evaluation accuracy of 95% or more, or an evaluation set that shares images with the "
-                           "training set (needs train_set and eval_set)"),
-    ORDERED_DATA: N_("training accuracy of 50% or more in an epoch whose evaluation accuracy is 20% or less"),
-    NO_ZERO_GRAD: N_("the run learned (training accuracy 40% or more), then in its last epoch the training loss "
-                     "stood a fifth above its lowest and the training accuracy 2 points below its best"),
-    LAST_BATCH_LOSS: N_("an epoch where the training loss rose by a tenth, and by 0.1 or more, while the training "
-                        "accuracy rose by half a point or more (unless the rule above fired)"),
-    BATCH_MEAN_AVERAGE: N_("an evaluation accuracy that is not a whole number of images out of the evaluation set's "
-                           "size (needs eval_size)"),
-    NO_EVAL_MODE: N_("a forward pass without gradients (an evaluation) in training mode, in a model with dropout or "
-                     "batch norm (needs the modes record_modes noted)"),
-})
 
 # The thresholds the rules use, by name.
 PERCENT_FLOOR = 5.0          # accuracies that all lie from 5 to 100 are percentages, not fractions
@@ -176,6 +145,167 @@ def _not_a_count(acc: float, size: int) -> bool:
     return math.isfinite(acc) and abs(acc * size - round(acc * size)) > 1e-6 * max(1, size)
 
 
+class Evidence(NamedTuple):
+    """What the rules read: the per-epoch figures as fractions, and the facts passed by name."""
+
+    train_loss: list[float]
+    train_acc: list[float]
+    eval_loss: list[float]
+    eval_acc: list[float]
+    status: str
+    eval_size: int | None
+    shared: int                 # images the training and evaluation sets have in common
+    modes: ModeLog | None
+    num_classes: int
+
+
+def _one_hot_accuracy(e: Evidence, found: Diagnosis) -> Finding | None:
+    if any(a > 1 for a in e.train_acc + e.eval_acc):
+        return Finding(
+            ONE_HOT_ACCURACY,
+            tr("an accuracy of {acc:.1f}% counts more matches than there are images.",
+               acc=100 * max(e.train_acc + e.eval_acc)),
+            tr("compare predicted classes with class indices: pred.argmax(1) == y with y of shape [batch]; for "
+               "one-hot targets use y.argmax(1), and divide by the number of images."))
+    return None
+
+
+def _diverged(e: Evidence, found: Diagnosis) -> Finding | None:
+    if e.status == "diverged" or any(not math.isfinite(v) for v in e.train_loss + e.eval_loss):
+        return Finding(
+            LR_TOO_HIGH,
+            tr("the loss became NaN or infinite: the steps threw the weights so far that the numbers overflowed."),
+            tr("lower the learning rate (by 10 to start with), or find one with a range test (notebook 11)."))
+    return None
+
+
+def _stuck_at_the_softmax_floor(e: Evidence, found: Diagnosis) -> Finding | None:
+    floor = softmax_loss_floor(e.num_classes)
+    losses = e.train_loss + e.eval_loss
+    best = max(e.train_acc + e.eval_acc, default=0)
+    if losses and min(losses) >= floor - 1e-4 and best >= SOFTMAX_ACCURACY:
+        return Finding(
+            SOFTMAX_LOSS,
+            tr("the loss never went below {floor:.3f}, the floor for probabilities fed to cross-entropy, while "
+               "accuracy reached {acc:.0f}%.", floor=floor, acc=100 * best),
+            tr("give nn.CrossEntropyLoss the raw scores (logits): remove the softmax at the end of the model; "
+               "apply softmax only when you want probabilities to show."))
+    return None
+
+
+def _evaluated_on_training_images(e: Evidence, found: Diagnosis) -> Finding | None:
+    fix = tr("evaluate on images the model never trained on: a validation split, and the test set once at the end.")
+    if e.shared:
+        return Finding(TESTED_ON_TRAINING, tr("the evaluation set shares {n:,} images with the training set.",
+                                              n=e.shared), fix)
+    if max((a for a in e.eval_acc if a <= 1), default=0) >= SEEN_IN_TRAINING:
+        return Finding(
+            TESTED_ON_TRAINING,
+            tr("evaluation accuracy reached {acc:.1f}%; no model in this series comes near 95% on "
+               "FashionMNIST images it has not trained on, so these images were seen in training.",
+               acc=100 * max(e.eval_acc)), fix)
+    return None
+
+
+def _right_in_training_wrong_in_evaluation(e: Evidence, found: Diagnosis) -> Finding | None:
+    if any(t >= ORDERED_TRAIN and v <= ORDERED_EVAL for t, v in zip(e.train_acc, e.eval_acc)):
+        return Finding(
+            ORDERED_DATA,
+            tr("the model was right on most training batches while it trained, yet near chance on the evaluation "
+               "set. The usual cause: each batch held one class, and the model learned only the class it saw "
+               "last. Another with the same symptom: the evaluation images or labels are prepared differently "
+               "from the training ones (another normalisation, another label order)."),
+            tr("shuffle the training set: DataLoader(train_data, batch_size=64, shuffle=True). If it is shuffled, "
+               "prepare the evaluation data exactly as the training data."))
+    return None
+
+
+def _learned_then_unravelled(e: Evidence, found: Diagnosis) -> Finding | None:
+    acc, loss = e.train_acc, e.train_loss
+    if (len(acc) >= 2 and max(acc) >= PILED_UP_LEARNED and acc[-1] < max(acc) - PILED_UP_ACC
+            and loss[-1] > PILED_UP_LOSS * min(loss)):
+        return Finding(
+            NO_ZERO_GRAD,
+            tr("the model learned (training accuracy up to {acc:.0f}%), then got worse: the loss rose and the "
+               "accuracy fell, as when gradients pile up across batches and every step outgrows the last.",
+               acc=100 * max(acc)),
+            tr("call optimizer.zero_grad() in every batch, before loss.backward(). (If it is there, the "
+               "learning rate is too high for this model.)"))
+    return None
+
+
+def _loss_and_accuracy_rose_together(e: Evidence, found: Diagnosis) -> Finding | None:
+    loss, acc = e.train_loss, e.train_acc
+    same_way = [i + 1 for i in range(1, len(loss))
+                if loss[i] >= max(loss[i - 1] * JUMP_RATIO, loss[i - 1] + JUMP_ABSOLUTE)
+                and acc[i] >= acc[i - 1] + JUMP_ACC]
+    if same_way and NO_ZERO_GRAD not in found.mistakes:
+        return Finding(
+            LAST_BATCH_LOSS,
+            tr("in epoch {epoch} the training loss rose by a tenth or more while the training accuracy rose too. "
+               "An epoch's average can move that way (more confident wrong answers raise the loss), but rarely "
+               "by so much; one batch's loss standing in for the epoch's does it all the time.", epoch=same_way[0]),
+            tr("add each batch's loss times its size, and divide by the number of images at the end of the epoch."))
+    return None
+
+
+def _accuracy_not_a_count(e: Evidence, found: Diagnosis) -> Finding | None:
+    if e.eval_size and any(_not_a_count(a, e.eval_size) for a in e.eval_acc):
+        return Finding(
+            BATCH_MEAN_AVERAGE,
+            tr("an evaluation accuracy is not a whole number of images out of {size:,}: it is an average of "
+               "per-batch figures, where the short last batch weighs as much as a full one.", size=e.eval_size),
+            tr("count correct predictions and images over the whole epoch, and divide once at the end "
+               "(the same for the loss: sum loss x batch size)."))
+    return None
+
+
+def _evaluated_in_training_mode(e: Evidence, found: Diagnosis) -> Finding | None:
+    if e.modes is not None and e.modes.stochastic and e.modes.evaluations_in_train_mode:
+        return Finding(
+            NO_EVAL_MODE,
+            tr("{n} forward passes without gradients (evaluations) ran in training mode, in a model with dropout or "
+               "batch norm, which behave differently there: the evaluation figures came from a randomly thinned "
+               "network.", n=e.modes.evaluations_in_train_mode),
+            tr("call model.eval() before evaluating (and model.train() before training again)."))
+    return None
+
+
+class Rule(NamedTuple):
+    mistake: str       # the mistake it names
+    looks_for: str     # what it looks for, in words
+    find: Callable[[Evidence, Diagnosis], Finding | None]
+
+
+# The rules, in the order diagnose() runs them.
+RULES = (
+    Rule(ONE_HOT_ACCURACY, N_("any accuracy above 100%"), _one_hot_accuracy),
+    Rule(LR_TOO_HIGH, N_("a loss that is NaN or infinite, or a run fit() stopped as diverged (the rules below are "
+                         "then skipped)"), _diverged),
+    Rule(SOFTMAX_LOSS, N_("no loss below log(1 + (classes - 1)/e), 1.461 for 10 classes, while accuracy reaches "
+                          "60%"), _stuck_at_the_softmax_floor),
+    Rule(TESTED_ON_TRAINING, N_("an evaluation accuracy of 95% or more, or an evaluation set that shares images "
+                                "with the training set (needs train_set and eval_set)"), _evaluated_on_training_images),
+    Rule(ORDERED_DATA, N_("training accuracy of 50% or more in an epoch whose evaluation accuracy is 20% or less"),
+         _right_in_training_wrong_in_evaluation),
+    Rule(NO_ZERO_GRAD, N_("the run learned (training accuracy 40% or more), then in its last epoch the training "
+                          "loss stood a fifth above its lowest and the training accuracy 2 points below its best"),
+         _learned_then_unravelled),
+    Rule(LAST_BATCH_LOSS, N_("an epoch where the training loss rose by a tenth, and by 0.1 or more, while the "
+                             "training accuracy rose by half a point or more (unless the rule above fired)"),
+         _loss_and_accuracy_rose_together),
+    Rule(BATCH_MEAN_AVERAGE, N_("an evaluation accuracy that is not a whole number of images out of the evaluation "
+                                "set's size (needs eval_size)"), _accuracy_not_a_count),
+    Rule(NO_EVAL_MODE, N_("a forward pass without gradients (an evaluation) in training mode, in a model with "
+                          "dropout or batch norm (needs the modes record_modes noted)"), _evaluated_in_training_mode),
+)
+
+
+def rules() -> dict[str, str]:
+    """Each mistake and what its rule looks for, in the language helpers speaks, in the order they run."""
+    return {tr(rule.mistake): tr(rule.looks_for) for rule in RULES}
+
+
 def diagnose(history, *, train_size: int | None = None, eval_size: int | None = None,
              train_set=None, eval_set=None, modes: ModeLog | None = None, num_classes: int = 10) -> Diagnosis:
     """Return the mistakes ``history`` shows (a ``History``, or a dict of per-epoch lists).
@@ -193,91 +323,13 @@ def diagnose(history, *, train_size: int | None = None, eval_size: int | None = 
     if accs and min(accs) >= PERCENT_FLOOR and max(accs) <= 100:  # stored in percent: read as fractions
         train_acc, eval_acc = [a / 100 for a in train_acc], [a / 100 for a in eval_acc]
     status = history.get("status", "") if isinstance(history, dict) else getattr(history, "status", "")
+    evidence = Evidence(train_loss, train_acc, eval_loss, eval_acc, status, eval_size,
+                        _shared_images(train_set, eval_set), modes, num_classes)
     found = Diagnosis()
-
-    if any(a > 1 for a in train_acc + eval_acc):
-        found.append(Finding(
-            ONE_HOT_ACCURACY,
-            tr("an accuracy of {acc:.1f}% counts more matches than there are images.",
-               acc=100 * max(train_acc + eval_acc)),
-            tr("compare predicted classes with class indices: pred.argmax(1) == y with y of shape [batch]; for "
-               "one-hot targets use y.argmax(1), and divide by the number of images.")))
-
-    if status == "diverged" or any(not math.isfinite(v) for v in train_loss + eval_loss):
-        found.append(Finding(
-            LR_TOO_HIGH,
-            tr("the loss became NaN or infinite: the steps threw the weights so far that the numbers overflowed."),
-            tr("lower the learning rate (by 10 to start with), or find one with a range test (notebook 11).")))
-        return found  # the other rules read trends, which a diverged run does not have
-
-    floor = softmax_loss_floor(num_classes)
-    losses = train_loss + eval_loss
-    if losses and min(losses) >= floor - 1e-4 and max(train_acc + eval_acc, default=0) >= SOFTMAX_ACCURACY:
-        found.append(Finding(
-            SOFTMAX_LOSS,
-            tr("the loss never went below {floor:.3f}, the floor for probabilities fed to cross-entropy, while "
-               "accuracy reached {acc:.0f}%.", floor=floor, acc=100 * max(train_acc + eval_acc)),
-            tr("give nn.CrossEntropyLoss the raw scores (logits): remove the softmax at the end of the model; "
-               "apply softmax only when you want probabilities to show.")))
-
-    shared = _shared_images(train_set, eval_set)
-    if shared:
-        found.append(Finding(
-            TESTED_ON_TRAINING,
-            tr("the evaluation set shares {n:,} images with the training set.", n=shared),
-            tr("evaluate on images the model never trained on: a validation split, and the test set once at the end.")))
-    elif max((a for a in eval_acc if a <= 1), default=0) >= SEEN_IN_TRAINING:
-        found.append(Finding(
-            TESTED_ON_TRAINING,
-            tr("evaluation accuracy reached {acc:.1f}%; no model in this series comes near 95% on "
-               "FashionMNIST images it has not trained on, so these images were seen in training.",
-               acc=100 * max(eval_acc)),
-            tr("evaluate on images the model never trained on: a validation split, and the test set once at the end.")))
-
-    if any(t >= ORDERED_TRAIN and e <= ORDERED_EVAL for t, e in zip(train_acc, eval_acc)):
-        found.append(Finding(
-            ORDERED_DATA,
-            tr("the model was right on most training batches while it trained, yet near chance on the evaluation "
-               "set. The usual cause: each batch held one class, and the model learned only the class it saw "
-               "last. Another with the same symptom: the evaluation images or labels are prepared differently "
-               "from the training ones (another normalisation, another label order)."),
-            tr("shuffle the training set: DataLoader(train_data, batch_size=64, shuffle=True). If it is shuffled, "
-               "prepare the evaluation data exactly as the training data.")))
-
-    if (len(train_acc) >= 2 and max(train_acc) >= PILED_UP_LEARNED and train_acc[-1] < max(train_acc) - PILED_UP_ACC
-            and train_loss[-1] > PILED_UP_LOSS * min(train_loss)):
-        found.append(Finding(
-            NO_ZERO_GRAD,
-            tr("the model learned (training accuracy up to {acc:.0f}%), then got worse: the loss rose and the "
-               "accuracy fell, as when gradients pile up across batches and every step outgrows the last.",
-               acc=100 * max(train_acc)),
-            tr("call optimizer.zero_grad() in every batch, before loss.backward(). (If it is there, the "
-               "learning rate is too high for this model.)")))
-
-    same_way = [i + 1 for i in range(1, len(train_loss))
-                if train_loss[i] >= max(train_loss[i - 1] * JUMP_RATIO, train_loss[i - 1] + JUMP_ABSOLUTE)
-                and train_acc[i] >= train_acc[i - 1] + JUMP_ACC]
-    if same_way and NO_ZERO_GRAD not in found.mistakes:
-        found.append(Finding(
-            LAST_BATCH_LOSS,
-            tr("in epoch {epoch} the training loss rose by a tenth or more while the training accuracy rose too. "
-               "An epoch's average can move that way (more confident wrong answers raise the loss), but rarely "
-               "by so much; one batch's loss standing in for the epoch's does it all the time.", epoch=same_way[0]),
-            tr("add each batch's loss times its size, and divide by the number of images at the end of the epoch.")))
-
-    if eval_size and any(_not_a_count(a, eval_size) for a in eval_acc):
-        found.append(Finding(
-            BATCH_MEAN_AVERAGE,
-            tr("an evaluation accuracy is not a whole number of images out of {size:,}: it is an average of "
-               "per-batch figures, where the short last batch weighs as much as a full one.", size=eval_size),
-            tr("count correct predictions and images over the whole epoch, and divide once at the end "
-               "(the same for the loss: sum loss x batch size).")))
-
-    if modes is not None and modes.stochastic and modes.evaluations_in_train_mode:
-        found.append(Finding(
-            NO_EVAL_MODE,
-            tr("{n} forward passes without gradients (evaluations) ran in training mode, in a model with dropout or "
-               "batch norm, which behave differently there: the evaluation figures came from a randomly thinned "
-               "network.", n=modes.evaluations_in_train_mode),
-            tr("call model.eval() before evaluating (and model.train() before training again).")))
+    for rule in RULES:
+        finding = rule.find(evidence, found)
+        if finding is not None:
+            found.append(finding)
+            if finding.mistake == LR_TOO_HIGH:
+                break  # the other rules read trends, which a diverged run does not have
     return found

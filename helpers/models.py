@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .course.i18n import tr
+
 
 class NeuralNetwork(nn.Module):
     """Flatten, then 784-512-ReLU-512-ReLU-10: one score (logit) per class."""
@@ -28,12 +30,12 @@ class NeuralNetwork(nn.Module):
         return self.linear_relu_stack(x)  # [batch, num_classes] logits
 
     def _shape_message(self, x: torch.Tensor) -> str:
-        said = (f"NeuralNetwork expects a batch of images, shape [batch, 1, 28, 28] for FashionMNIST "
-                f"({self.input_size:,} values per image), but got shape {list(x.shape)}. ")
+        said = tr("NeuralNetwork expects a batch of images, shape [batch, 1, 28, 28] for FashionMNIST "
+                  "({size:,} values per image), but got shape {shape}. ", size=self.input_size, shape=list(x.shape))
         if x.numel() == self.input_size:
-            return said + "One image needs a batch dimension in front: model(x.unsqueeze(0))."
-        return said + ("Feed it images of the expected shape, or build NeuralNetwork(input_size=...) with the "
-                       "number of values in one of your images.")
+            return said + tr("One image needs a batch dimension in front: model(x.unsqueeze(0)).")
+        return said + tr("Feed it images of the expected shape, or build NeuralNetwork(input_size=...) with the "
+                         "number of values in one of your images.")
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -36,7 +36,7 @@ def require_ray():
 def subset(data: InMemoryDataset, n: int) -> InMemoryDataset:
     """Return the first ``n`` images of ``data`` (a random sample when ``data`` came from ``split_train_val``)."""
     if not 0 < n <= len(data):
-        raise ValueError(f"n must be between 1 and {len(data):,}, got {n}")
+        raise ValueError(tr("n must be between 1 and {most:,}, got {n}", most=len(data), n=n))
     return type(data)(data.images[:n], data.targets[:n], data.classes)
 
 

@@ -115,5 +115,8 @@ def test_missing_and_damaged_files(tmp_path):
     with pytest.raises(CheckpointError, match="No checkpoint at"):
         load_checkpoint(tmp_path / "nothing.pt", NeuralNetwork())
     (tmp_path / "broken.pt").write_bytes(b"PK\x03\x04 not really")
-    with pytest.raises(CheckpointError):
+    with pytest.raises(CheckpointError, match="is damaged or not a checkpoint"):
         load_checkpoint(tmp_path / "broken.pt", NeuralNetwork())
+    (tmp_path / "text.pt").write_bytes(b"not a checkpoint at all")  # no pickle either: damaged, not refused
+    with pytest.raises(CheckpointError, match="is damaged or not a checkpoint"):
+        load_checkpoint(tmp_path / "text.pt", NeuralNetwork())

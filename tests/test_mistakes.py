@@ -169,7 +169,7 @@ def test_evaluation_in_training_mode_is_read_from_the_passes_not_from_the_mode_l
 
 
 def test_every_mistake_has_a_rule_description_and_a_fix():
-    assert set(m.RULES) == set(m.MISTAKES)
+    assert {r.mistake for r in m.RULES} == set(m.MISTAKES) and list(m.rules()) == [r.mistake for r in m.RULES]
     found = diagnose({"train_loss": [math.inf], "train_acc": [0.1]})
     assert found[0].fix and "learning rate" in found[0].fix
 

@@ -7,6 +7,7 @@ import warnings
 
 import matplotlib.pyplot as plt
 import pytest
+import torch
 from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 from test_notebooks import NOTEBOOKS, WITHOUT_OUTPUTS, code_cells, load, source, unbacked_figures
 
@@ -152,7 +153,7 @@ def test_values_chosen_at_run_time_are_in_the_catalog():
     from helpers.training import STATUSES
 
     found = set(catalog.extract())
-    assert set(COLUMNS) | set(STATUSES) | set(mistakes.MISTAKES) | set(dict.values(mistakes.RULES)) <= found
+    assert set(COLUMNS) | set(STATUSES) | set(mistakes.MISTAKES) | {r.looks_for for r in mistakes.RULES} <= found
 
 
 def test_english_stays_the_default_and_a_wrong_language_is_refused():
@@ -177,6 +178,25 @@ def test_messages_verdicts_and_errors_are_chinese(chinese, capsys, tmp_path, mon
     with pytest.raises(helpers.DataError) as caught:
         load_cifar10(tmp_path, download=False)
     assert "获取 CIFAR-10" in str(caught.value) and "里没有 CIFAR-10" in str(caught.value)
+
+    # the errors a learner meets most: a model fed the wrong shape, a missing or damaged checkpoint, a damaged file
+    with pytest.raises(ValueError) as caught:
+        helpers.NeuralNetwork()(torch.zeros(28, 28))
+    assert "单张图像需要在最前面加一个批量维度" in str(caught.value)
+    with pytest.raises(helpers.CheckpointError) as caught:
+        helpers.load_checkpoint(tmp_path / "none.pt", helpers.NeuralNetwork())
+    assert "处没有检查点" in str(caught.value)
+    (tmp_path / "bad.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(helpers.CheckpointError) as caught:
+        helpers.load_checkpoint(tmp_path / "bad.pt", helpers.NeuralNetwork())
+    assert "已损坏或不是检查点" in str(caught.value)
+    from helpers.course.offline import require_idx_file
+
+    short = tmp_path / "t10k-labels-idx1-ubyte"
+    short.write_bytes(b"\x00" * 100)
+    with pytest.raises(helpers.DataError) as caught:
+        require_idx_file(short)
+    assert "不完整" in str(caught.value) and "删除" in str(caught.value)
 
     def unwritten(batch_means, batch_sizes):
         ...

@@ -68,20 +68,24 @@ def require_idx_file(path: Path, name: str | None = None, shown_as: str | None =
     magic, count = FILES[name]
     size = path.stat().st_size
     expected = _expected_size(name)
-    fix = fix or f"Delete {path} and load again: it is extracted again or downloaded."
+    fix = fix or tr("Delete {path} and load again: it is extracted again or downloaded.", path=path)
     if size != expected:
-        raise DataError(f"{shown_as} is {'truncated' if size < expected else 'too long'}: "
-                        f"{size:,} bytes, expected {expected:,}. {fix}")
+        raise DataError(tr("{file} is truncated: {size:,} bytes, expected {expected:,}. {fix}", file=shown_as,
+                           size=size, expected=expected, fix=fix) if size < expected else
+                        tr("{file} is too long: {size:,} bytes, expected {expected:,}. {fix}", file=shown_as,
+                           size=size, expected=expected, fix=fix))
     with open(path, "rb") as f:
         header = f.read(16 if magic == 2051 else 8)
     dims = [int.from_bytes(header[i:i + 4], "big") for i in range(0, len(header), 4)]
     want = [magic, count, IMAGE_SIDE, IMAGE_SIDE] if magic == 2051 else [magic, count]
     if dims != want:
-        raise DataError(f"{shown_as} has the header {dims}, expected {want}: it is not this FashionMNIST file. {fix}")
+        raise DataError(tr("{file} has the header {dims}, expected {want}: it is not this FashionMNIST file. {fix}",
+                           file=shown_as, dims=dims, want=want, fix=fix))
     if magic == 2049:  # a label file: every label names one of the ten classes
         top = max(path.read_bytes()[8:])
         if top >= N_CLASSES:
-            raise DataError(f"{shown_as} holds the label {top}; labels run from 0 to {N_CLASSES - 1}. {fix}")
+            raise DataError(tr("{file} holds the label {top}; labels run from 0 to {last}. {fix}", file=shown_as,
+                               top=top, last=N_CLASSES - 1, fix=fix))
 
 
 def _sources() -> list[tuple[str, Path]]:
@@ -97,35 +101,36 @@ def _copy_in(source: Path, raw: Path) -> None:
     try:
         raw.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DataError(f"Cannot create the data folder {raw} ({exc.strerror}). "
-                        "Pass root= a folder you can write to, e.g. load_fashion_mnist(root='~/fashion-data').") from exc
+        raise DataError(tr("Cannot create the data folder {raw} ({why}). Pass root= a folder you can write to, "
+                           "e.g. load_fashion_mnist(root='~/fashion-data').", raw=raw, why=exc.strerror)) from exc
     for name in FILES:
         target = raw / name
         if target.exists():
             continue
         plain, packed = source / name, source / f"{name}.gz"
         origin = plain if plain.exists() else packed
-        refetch = ("Get it again: sudo apt-get install --reinstall dataset-fashion-mnist." if source == DEBIAN_DIR
-                   else f"Get it again, or delete it and load again to use the next source.\n{how_to_get_the_data(raw.parent.parent)}")
+        refetch = (tr("Get it again: sudo apt-get install --reinstall dataset-fashion-mnist.") if source == DEBIAN_DIR
+                   else tr("Get it again, or delete it and load again to use the next source.") + "\n"
+                   + how_to_get_the_data(raw.parent.parent))
         try:
             fd, tmp = tempfile.mkstemp(dir=raw, prefix=f".{name}.", suffix=".part")
         except OSError as exc:
-            raise DataError(f"Cannot write into the data folder {raw} ({exc.strerror}). "
-                            "Pass root= a folder you can write to.") from exc
+            raise DataError(tr("Cannot write into the data folder {raw} ({why}). Pass root= a folder you can write to.",
+                               raw=raw, why=exc.strerror)) from exc
         try:
             with os.fdopen(fd, "wb") as out:
                 opener = open if origin == plain else gzip.open
                 with opener(origin, "rb") as src:
                     shutil.copyfileobj(src, out, length=1 << 20)
-            require_idx_file(Path(tmp), name, shown_as=f"{origin} (decompressed)", fix=refetch)
+            require_idx_file(Path(tmp), name, shown_as=tr("{origin} (decompressed)", origin=origin), fix=refetch)
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
         except (OSError, EOFError, zlib.error) as exc:
             Path(tmp).unlink(missing_ok=True)
             if isinstance(exc, OSError) and not isinstance(exc, gzip.BadGzipFile) and exc.errno is not None:
-                raise DataError(f"Could not write {target} ({exc.strerror}). Free some disk space "
-                                "or pass root= a folder with about 60 MB free.") from exc
-            raise DataError(f"{origin} is damaged ({exc}). {refetch}") from exc
+                raise DataError(tr("Could not write {target} ({why}). Free some disk space or pass root= a folder "
+                                   "with about 60 MB free.", target=target, why=exc.strerror)) from exc
+            raise DataError(tr("{origin} is damaged ({why}). {fix}", origin=origin, why=exc, fix=refetch)) from exc
         except DataError:
             Path(tmp).unlink(missing_ok=True)
             raise
