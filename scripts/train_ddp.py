@@ -7,6 +7,13 @@ the same model and runs the series' training loop on its own share of each epoch
 in backward, DDP averages the gradients over the processes, so every copy takes the same step. Only rank 0
 prints and saves. The last line printed is the test accuracy.
 
+With ``--save PATH`` rank 0 writes a full checkpoint after every epoch: the weights, the optimizer's
+state (momentum), the schedule's step, the epoch and the random number generator. With ``--resume PATH``
+every process starts from that checkpoint and goes on to ``--epochs``; a run stopped after any epoch and
+resumed ends with the weights of a run never stopped. torchrun's restarts (``--max-restarts``, or
+a machine joining under ``--nnodes=1:2``) start the script again from the top: pass the same path to both
+options and it carries on from the last finished epoch.
+
 Run with plain ``python``, it trains as a single process (a world of one).
 """
 
@@ -54,7 +61,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--train-size", type=int, default=None, help="use the first N training images only")
     parser.add_argument("--seed", type=int, default=0, help="seeds the starting weights and the shuffling")
     parser.add_argument("--data", default=str(REPO / "data"), help="folder holding FashionMNIST/raw/ (default: data)")
-    parser.add_argument("--save", default=None, help="rank 0 saves the trained weights here after every epoch")
+    parser.add_argument("--save", default=None, help="rank 0 saves a full checkpoint here after every epoch")
+    parser.add_argument("--resume", default=None,
+                        help="start from this checkpoint, if it exists, and train on to --epochs")
     args = parser.parse_args(argv)
     for name in ("epochs", "batch_size", "base_batch"):
         if getattr(args, name) < 1:
@@ -125,6 +134,36 @@ def join_the_group() -> tuple[int, int, torch.device]:
     return dist.get_rank(), dist.get_world_size(), device
 
 
+def save_checkpoint(path: str, model, optimizer, schedule, epoch: int, steps: int, world: int, batch_size: int,
+                    **figures: float) -> None:
+    """Everything a resumed run needs to take the same steps as one never stopped, and the epoch's figures
+    (averaged over the processes); written whole or not at all."""
+    state = {"model": model.module.state_dict(), "optimizer": optimizer.state_dict(),
+             "schedule": schedule.state_dict(), "epoch": epoch, "steps": steps, "world_size": world,
+             "batch_size": batch_size, "rng": torch.get_rng_state(), **figures}
+    partial = Path(f"{path}.part")
+    torch.save(state, partial)
+    os.replace(partial, path)  # a process stopped while writing leaves the previous checkpoint whole
+
+
+def resume(path: str | None, model, optimizer, schedule, world: int, batch_size: int, device) -> tuple[int, int, str]:
+    """Load ``path`` into the model, optimizer and schedule; return the last finished epoch, the steps taken and
+    what to tell the user (0, 0 and "" when there is nothing to resume)."""
+    if not path or not Path(path).exists():
+        return 0, 0, ""
+    state = torch.load(path, map_location=device, weights_only=True)
+    model.module.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    schedule.load_state_dict(state["schedule"])
+    torch.set_rng_state(state["rng"].cpu())
+    said = f"resumed from {path}: epoch {state['epoch']} finished, {state['steps']} steps taken"
+    was, now = state["world_size"] * state["batch_size"], world * batch_size
+    if was != now:  # an elastic restart with more or fewer processes: it goes on, but not as the old run would have
+        said += (f"; the global batch is now {now} images ({world} x {batch_size}), not {was}, so from here the "
+                 "steps (and, with --scale-lr, the rate) are those of the new size")
+    return state["epoch"], state["steps"], said
+
+
 def mean_over_processes(*values: float, device: torch.device) -> list[float]:
     """Average numbers across the processes (each process measured its own share)."""
     t = torch.tensor(values, dtype=torch.float64, device=device)  # nccl only moves tensors on the GPU
@@ -173,7 +212,10 @@ def main(argv: list[str] | None = None) -> int:
             return args.steps is not None and self.steps >= args.steps
 
     counter = StepCounter()
-    for epoch in range(1, args.epochs + 1):
+    done, counter.steps, said = resume(args.resume, model, optimizer, schedule, world, args.batch_size, device)
+    if said:
+        say(said, flush=True)
+    for epoch in range(done + 1, args.epochs + 1):
         sampler.set_epoch(epoch)  # a new shuffle each epoch, the same one in every process
         start = time.perf_counter()
         try:
@@ -184,15 +226,18 @@ def main(argv: list[str] | None = None) -> int:
         except Stopped:
             result = None
         seconds = time.perf_counter() - start
+        figures = {}
         if result is not None:
             loss, accuracy = mean_over_processes(result.loss, result.accuracy, device=device)
+            figures = {"train_loss": loss, "train_acc": accuracy}
             say(f"epoch {epoch}: train loss {loss:.3f}, train accuracy {100 * accuracy:.1f}%, {seconds:.1f} s",
                 flush=True)
         else:
             say(f"stopped after {counter.steps} steps, {seconds:.1f} s", flush=True)
         if rank == 0 and args.save:
-            torch.save({"model": model.module.state_dict(), "world_size": world, "batch_size": args.batch_size,
-                        "steps": counter.steps, "epoch": epoch}, args.save)
+            save_checkpoint(args.save, model, optimizer, schedule, epoch, counter.steps, world, args.batch_size,
+                            **figures)
+        dist.barrier()  # no process starts the next epoch, or exits, before the checkpoint is written
         if result is None:
             break
 

@@ -159,3 +159,72 @@ def test_distributed_other_processes_on_a_machine_wait_for_the_first(tmp_path, m
     later.start()
     assert train_ddp.prepare_data_on_this_machine(str(tmp_path), wait_minutes=1, poll_seconds=0.01)
     later.join()
+
+
+def train_ddp_options(*extra: str) -> list[str]:
+    # 2 processes x 64 = 128 images a step, 10 steps an epoch; the rate warms up from 0.05 to 0.1 over 15 steps
+    return ["--train-size", "1280", "--batch-size", "64", "--momentum", "0.9", "--warmup-steps", "15", "--scale-lr",
+            *extra]
+
+
+@pytest.mark.slow
+def test_distributed_a_resumed_run_ends_where_an_uninterrupted_one_does(tmp_path, data_root):
+    """Stopped after epoch 1 and resumed, two processes end epoch 3 with the weights, momentum and rate of a run
+    never stopped: the checkpoint carries the optimizer, the schedule's step, the epoch and the RNG."""
+    whole, part = tmp_path / "whole.pt", tmp_path / "part.pt"
+    done = torchrun(2, *train_ddp_options("--epochs", "3", "--save", str(whole)), data_root=data_root)
+    assert done.returncode == 0, done.stderr[-3000:]
+    done = torchrun(2, *train_ddp_options("--epochs", "1", "--save", str(part)), data_root=data_root)
+    assert done.returncode == 0, done.stderr[-3000:]
+    first = torch.load(part)
+    assert first["epoch"] == 1 and first["steps"] == 10
+    done = torchrun(2, *train_ddp_options("--epochs", "3", "--save", str(part), "--resume", str(part)),
+                    data_root=data_root)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "resumed from" in done.stdout and "epoch 1:" not in done.stdout and "epoch 3:" in done.stdout
+    a, b = torch.load(whole), torch.load(part)
+    assert (a["epoch"], a["steps"]) == (b["epoch"], b["steps"]) == (3, 30)
+    assert all(torch.equal(a["model"][k], b["model"][k]) for k in a["model"])
+    momentum = [s["momentum_buffer"] for s in a["optimizer"]["state"].values()]
+    assert all(torch.equal(x, y["momentum_buffer"]) for x, y in zip(momentum, b["optimizer"]["state"].values()))
+    assert a["schedule"]["last_epoch"] == b["schedule"]["last_epoch"] == 30
+    assert (a["train_loss"], a["train_acc"]) == (b["train_loss"], b["train_acc"])
+    # an elastic restart with one process instead of two goes on from the checkpoint, and says the batch changed
+    other = torchrun(1, *train_ddp_options("--epochs", "4", "--resume", str(whole)), data_root=data_root)
+    assert other.returncode == 0 and "epoch 3:" not in other.stdout and "epoch 4:" in other.stdout
+    assert "epoch 3 finished" in other.stdout and "global batch is now 64 images (1 x 64), not 128" in other.stdout
+
+
+@pytest.mark.slow
+def test_distributed_the_schedule_steps_every_batch_and_the_figures_are_averaged_over_processes(
+        tmp_path, data_root, fashion):
+    """The saved rate is the warm-up's at the step reached (the schedule moved every batch), and the epoch's
+    train loss and accuracy are those of all 1,280 images, not of one process's half."""
+    saved = tmp_path / "ddp.pt"
+    done = torchrun(2, "--no-shuffle", *train_ddp_options("--epochs", "1", "--save", str(saved)),
+                    data_root=data_root)
+    assert done.returncode == 0, done.stderr[-3000:]
+    state = torch.load(saved)
+    want = train_ddp.learning_rate(10, 0.05, 64, 128, 15)
+    assert 0.05 < want < 0.1  # mid-warm-up: a schedule that never stepped would still be at 0.05
+    assert state["optimizer"]["param_groups"][0]["lr"] == pytest.approx(want)
+    # one process, batch 128, the same rates: its epoch figures over all images, as train_loop measures them
+    set_seed(0)
+    model = NeuralNetwork()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    total_loss = correct = 0.0
+    for step, (X, y) in enumerate(DataLoader(fashion.train, batch_size=128)):
+        if step == 10:
+            break
+        for group in optimizer.param_groups:
+            group["lr"] = train_ddp.learning_rate(step, 0.05, 64, 128, 15)
+        optimizer.zero_grad()
+        logits = model(X)
+        loss = loss_fn(logits, y)
+        loss.backward()
+        optimizer.step()
+        total_loss += loss.item() * len(y)
+        correct += (logits.argmax(1) == y).sum().item()
+    assert state["train_loss"] == pytest.approx(total_loss / 1280, abs=1e-5)
+    assert state["train_acc"] == pytest.approx(correct / 1280, abs=1e-9)
