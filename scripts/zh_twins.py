@@ -39,10 +39,18 @@ DOCTOR_IMPORT = "from helpers.course.doctor import doctor"
 def twin_code(english_sources: list[str]) -> list[str]:
     """Return what the twin's code cells must hold, given the English notebook's.
 
-    The language line goes at the top of the first code cell, or of the one after it when the first is
-    the set-up check (01's), which must run even where helpers cannot be imported yet."""
-    first = 1 if english_sources and DOCTOR_IMPORT in english_sources[0] and len(english_sources) > 1 else 0
-    return [LANGUAGE_LINE + src if i == first else src for i, src in enumerate(english_sources)]
+    The language line goes at the top of the first code cell; in the set-up check (01's first cell), just
+    before the doctor is imported, after the line that makes helpers importable, so that the check speaks
+    Chinese too (set_language needs nothing but the standard library)."""
+    if not english_sources:
+        return []
+    first = english_sources[0]
+    if DOCTOR_IMPORT in first:
+        at = first.index(DOCTOR_IMPORT)
+        first = first[:at] + LANGUAGE_LINE + first[at:]
+    else:
+        first = LANGUAGE_LINE + first
+    return [first, *english_sources[1:]]
 
 
 def _code_sources(nb) -> list[str]:

@@ -130,3 +130,25 @@ def test_a_running_lab_with_the_widgets_extension_is_ok(fake_lab, monkeypatch):
     monkeypatch.setattr(FakeLab, "extensions", [hdoctor.WIDGET_EXTENSION])
     check = hdoctor.check_widget_extension()
     assert check.ok and "running JupyterLab loads" in check.detail
+
+
+def test_after_set_language_the_check_speaks_chinese_and_its_columns_line_up(monkeypatch, capsys, tmp_path):
+    """The zh-CN twin sets the language before its first cell's check: every line it prints is Chinese but for
+    names and versions, and a Chinese name (two columns a character) does not push its line out of step."""
+    import re
+
+    import helpers
+
+    monkeypatch.setattr(hdoctor, "run_checks", lambda root: [
+        hdoctor.check_python(), hdoctor.Check(True, hdoctor.tr("device"), "cpu"),
+        hdoctor.check_package("ipywidgets", "ipywidgets", 99)])
+    helpers.set_language("zh-CN")
+    try:
+        hdoctor.doctor(tmp_path)
+    finally:
+        helpers.set_language("en")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("本系列的环境检查，版本 ") and lines[-1] == "请从上往下修复标着 FIX 的各行，然后再运行一次。"
+    assert "太旧了" in lines[3] and re.search(r"[\u4e00-\u9fff]", lines[2])
+    column = {hdoctor._width(line[: line.index(detail)]) for line, detail in zip(lines[1:4], ["3.", "cpu", "8."])}
+    assert len(column) == 1, lines  # the details start in one column

@@ -50,10 +50,12 @@ def test_the_code_check_can_fail():
     assert zh_twins.twin_code(["import torch\n", "print(2)\n"]) != twin
 
 
-def test_the_set_up_check_runs_before_the_language_line():
-    sources = ["import sys\nfrom helpers.course.doctor import doctor\n", "import torch\n"]
+def test_the_set_up_check_speaks_chinese_once_helpers_is_importable():
+    sources = ['import sys\nsys.path.insert(0, "..")\nfrom helpers.course.doctor import doctor\n', "import torch\n"]
     twin = zh_twins.twin_code(sources)
-    assert twin[0] == sources[0] and twin[1] == zh_twins.LANGUAGE_LINE + sources[1]
+    assert twin[0] == ('import sys\nsys.path.insert(0, "..")\n' + zh_twins.LANGUAGE_LINE
+                       + "from helpers.course.doctor import doctor\n") and twin[1] == sources[1]
+    assert zh_twins.twin_code(["import torch\n"]) == [zh_twins.LANGUAGE_LINE + "import torch\n"]
 
 
 @pytest.mark.parametrize("twin", TWINS, ids=lambda p: p.stem)

@@ -27,6 +27,8 @@ from typing import NamedTuple
 if __name__ == "__main__" and sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path[0] = str(Path(__file__).resolve().parents[2])  # run as a file: its own folder is not a place for imports
 
+from helpers.course.i18n import tr  # noqa: E402  (standard library only, like this file)
+
 WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
 MIN_PYTHON = (3, 10)  # as in pyproject.toml's requires-python
 REPO = Path(__file__).resolve().parents[2]  # the repository's folder, when helpers is used from it
@@ -79,11 +81,11 @@ def _foreign() -> bool:
 def install_command() -> str:
     """The one command that installs the course's packages into this Python."""
     if _foreign():
-        return "Switch to the course's Python first (the 'interpreter' line above)."
+        return tr("Switch to the course's Python first (the 'interpreter' line above).")
     requirements, installer = REPO / "requirements.txt", REPO / "scripts" / "install_torch.py"
     if requirements.exists() and installer.exists():  # PyTorch's build for this machine first, then the rest
         command = (f'"{sys.executable}" "{installer}" && "{sys.executable}" -m pip install -r "{requirements}"')
-        return command + ("" if os.name == "nt" else "   (or, with make: make setup)")
+        return command + ("" if os.name == "nt" else tr("   (or, with make: make setup)"))
     return f'"{sys.executable}" -m pip install torch torchvision numpy matplotlib ipywidgets'
 
 
@@ -104,42 +106,44 @@ def check_python() -> Check:
     here = platform.python_version()
     if sys.version_info[:2] >= MIN_PYTHON:
         return Check(True, "Python", here)
-    how = {"Darwin": "brew install python@3.11, or the installer from python.org",
-           "Windows": "winget install Python.Python.3.11, or the installer from python.org"}.get(
-        platform.system(), "sudo apt install python3.11 python3.11-venv on Debian 12 or Ubuntu 22.04, the deadsnakes "
-                           "PPA on Ubuntu 20.04, or conda")
-    return Check(False, "Python", f"{here} is too old: the series needs 3.10 or newer (3.11 is tested). "
-                                  f"Install 3.11 ({how}), then make the environment again with it (SETUP.md).")
+    how = {"Darwin": tr("brew install python@3.11, or the installer from python.org"),
+           "Windows": tr("winget install Python.Python.3.11, or the installer from python.org")}.get(
+        platform.system(), tr("sudo apt install python3.11 python3.11-venv on Debian 12 or Ubuntu 22.04, the "
+                              "deadsnakes PPA on Ubuntu 20.04, or conda"))
+    return Check(False, "Python", tr("{here} is too old: the series needs 3.10 or newer (3.11 is tested). Install "
+                                     "3.11 ({how}), then make the environment again with it (SETUP.md).",
+                                     here=here, how=how))
 
 
 def check_interpreter() -> Check:
     """Is this the course's Python, the one helpers is installed in? In a notebook: the kernel's interpreter."""
-    what = "interpreter"
+    what = tr("interpreter")
     here = sys.executable
     if _helpers_installed():
-        return Check(True, what, here + (" (the course's .venv)" if _running_in(_course_venv()) else ""))
+        return Check(True, what, here + (tr(" (the course's .venv)") if _running_in(_course_venv()) else ""))
     if _in_colab():
         return Check(True, what, f"{here} (Colab)")
     course = _venv_python(_course_venv())
     if course.exists():
-        return Check(False, what,
-                     f"this is {here}, not the course's {course}. In JupyterLab: Kernel > Change Kernel… and pick "
-                     f"'Python ({KERNEL_NAME})' (`make kernel` adds it), or open the series with `make lab`; "
-                     f"in VS Code: Select Kernel > {course}.")
-    return Check(False, what, f"helpers is not installed for {here}: "
-                              f'"{here}" -m pip install -e "{REPO}"   (or make setup, in the repository\'s folder)')
+        return Check(False, what, tr(
+            "this is {here}, not the course's {course}. In JupyterLab: Kernel > Change Kernel… and pick "
+            "'Python ({kernel})' (`make kernel` adds it), or open the series with `make lab`; in VS Code: "
+            "Select Kernel > {course}.", here=here, course=course, kernel=KERNEL_NAME))
+    return Check(False, what, tr("helpers is not installed for {here}: \"{here}\" -m pip install -e \"{repo}\"   "
+                                 "(or make setup, in the repository's folder)", here=here, repo=REPO))
 
 
 def check_torch() -> Check:
     version = _version("torch")
     if version is None:
-        return Check(False, "torch", f"not installed. {install_command()}")
+        return Check(False, "torch", tr("not installed. {fix}", fix=install_command()))
     try:
         import torch
     except Exception as exc:  # a broken or half-finished install: the same fix
-        return Check(False, "torch", f"{version} is installed but cannot be imported ({type(exc).__name__}: "
-                                     f"{_first_line(exc)}). Install it again: {install_command()}")
-    build = "CPU-only build" if "+cpu" in torch.__version__ else None
+        return Check(False, "torch", tr("{version} is installed but cannot be imported ({why}). Install it again: "
+                                        "{fix}", version=version, why=f"{type(exc).__name__}: {_first_line(exc)}",
+                                        fix=install_command()))
+    build = tr("CPU-only build") if "+cpu" in torch.__version__ else None
     return Check(True, "torch", torch.__version__ + (f" ({build})" if build else ""))
 
 
@@ -151,43 +155,46 @@ def _first_line(exc: BaseException) -> str:
 def check_torchvision() -> Check:
     torch_version, vision_version = _version("torch"), _version("torchvision")
     if vision_version is None:
-        return Check(False, "torchvision", f"not installed. {install_command()}")
+        return Check(False, "torchvision", tr("not installed. {fix}", fix=install_command()))
     if torch_version is not None:
         t, v = _release(torch_version), _release(vision_version)
         # torch 2.N pairs with torchvision 0.(N+15): 2.2 with 0.17, 2.14 with 0.29.
         if len(t) >= 2 and len(v) >= 2 and t[0] == 2 and v[0] == 0 and v[1] != t[1] + 15:
             pair = f"0.{t[1] + 15}"
             cpu = " --index-url https://download.pytorch.org/whl/cpu" if "+cpu" in torch_version else ""
-            return Check(False, "torchvision",
-                         f"{vision_version} does not go with torch {torch_version} (torch 2.{t[1]} needs torchvision "
-                         f"{pair}): \"{sys.executable}\" -m pip install \"torch=={torch_version.split('+')[0]}\" "
-                         f"\"torchvision=={pair}.*\"{cpu}")
+            return Check(False, "torchvision", tr(
+                "{vision} does not go with torch {torch} (torch 2.{minor} needs torchvision {pair}): {fix}",
+                vision=vision_version, torch=torch_version, minor=t[1], pair=pair,
+                fix=f"\"{sys.executable}\" -m pip install \"torch=={torch_version.split('+')[0]}\" "
+                    f"\"torchvision=={pair}.*\"{cpu}"))
     try:
         from torchvision import datasets  # noqa: F401  (fails when torchvision was built for another torch)
     except Exception as exc:
-        return Check(False, "torchvision", f"{vision_version} cannot be imported ({type(exc).__name__}: "
-                                           f"{_first_line(exc)}). Install torch and torchvision again, together: "
-                                           f"{install_command()}")
+        return Check(False, "torchvision", tr("{version} cannot be imported ({why}). Install torch and torchvision "
+                                              "again, together: {fix}", version=vision_version,
+                                              why=f"{type(exc).__name__}: {_first_line(exc)}", fix=install_command()))
     return Check(True, "torchvision", vision_version)
 
 
 def check_numpy() -> Check:
     version = _version("numpy")
     if version is None:
-        return Check(False, "NumPy", f"not installed. {install_command()}")
+        return Check(False, "NumPy", tr("not installed. {fix}", fix=install_command()))
     torch_version = _version("torch")
     if torch_version and _release(torch_version) < (2, 3) and _release(version) >= (2,):
-        return Check(False, "NumPy", f"{version} is too new for torch {torch_version}, which was built before "
-                                     f"NumPy 2: \"{sys.executable}\" -m pip install \"numpy<2\"")
+        return Check(False, "NumPy", tr("{version} is too new for torch {torch}, which was built before NumPy 2: {fix}",
+                                        version=version, torch=torch_version,
+                                        fix=f"\"{sys.executable}\" -m pip install \"numpy<2\""))
     return Check(True, "NumPy", version)
 
 
 def check_package(package: str, name: str, major: int) -> Check:
     version = _version(package)
     if version is None:
-        return Check(False, name, f"not installed. {install_command()}")
+        return Check(False, name, tr("not installed. {fix}", fix=install_command()))
     if _release(version)[:1] < (major,):
-        return Check(False, name, f"{version} is too old: \"{sys.executable}\" -m pip install '{package}>={major}'")
+        return Check(False, name, tr("{version} is too old: {fix}", version=version,
+                                     fix=f"\"{sys.executable}\" -m pip install '{package}>={major}'"))
     return Check(True, name, version)
 
 
@@ -195,7 +202,8 @@ def check_ipywidgets() -> Check:
     if _in_colab():  # Colab ships ipywidgets 7.7 and renders it itself; the panel works with 7.7 and 8
         version = _version("ipywidgets")
         return Check(version is not None, "ipywidgets",
-                     f"{version} (Colab's)" if version else "not installed: %pip install 'ipywidgets>=7.7,<8'")
+                     tr("{version} (Colab's)", version=version) if version
+                     else tr("not installed. {fix}", fix="%pip install 'ipywidgets>=7.7,<8'"))
     return check_package("ipywidgets", "ipywidgets", 8)
 
 
@@ -216,9 +224,9 @@ def _server_extensions(info: dict) -> list[str] | None:
 
 def check_widget_extension() -> Check:
     """Ask each running JupyterLab whether it loads the widgets extension; else look in this environment."""
-    what = "widgets in JupyterLab"
-    fix = ("pip install 'ipywidgets>=8' in the environment JupyterLab runs from (it brings jupyterlab_widgets), "
-           "restart JupyterLab and reload the browser tab.")
+    what = tr("widgets in JupyterLab")
+    fix = tr("pip install 'ipywidgets>=8' in the environment JupyterLab runs from (it brings jupyterlab_widgets), "
+             "restart JupyterLab and reload the browser tab.")
     try:
         from jupyter_server.serverapp import list_running_servers
 
@@ -231,8 +239,9 @@ def check_widget_extension() -> Check:
         missing = [s for s, names in answered if WIDGET_EXTENSION not in names]
         if missing:
             where = ", ".join(s["url"].split("?")[0] for s in missing)
-            return Check(False, what, f"the JupyterLab at {where} does not load {WIDGET_EXTENSION}: {fix}")
-        return Check(True, what, f"the running JupyterLab loads {WIDGET_EXTENSION}")
+            return Check(False, what, tr("the JupyterLab at {where} does not load {extension}: {fix}", where=where,
+                                         extension=WIDGET_EXTENSION, fix=fix))
+        return Check(True, what, tr("the running JupyterLab loads {extension}", extension=WIDGET_EXTENSION))
     try:
         from jupyter_core.paths import jupyter_path
 
@@ -240,8 +249,9 @@ def check_widget_extension() -> Check:
     except ImportError:
         folders = []
     if any((f / "package.json").exists() for f in folders):
-        return Check(True, what, f"{WIDGET_EXTENSION} is installed for a JupyterLab started from this environment")
-    return Check(False, what, f"{WIDGET_EXTENSION} is not installed here: {fix}")
+        return Check(True, what, tr("{extension} is installed for a JupyterLab started from this environment",
+                                    extension=WIDGET_EXTENSION))
+    return Check(False, what, tr("{extension} is not installed here: {fix}", extension=WIDGET_EXTENSION, fix=fix))
 
 
 def _course_module(name: str):
@@ -261,23 +271,24 @@ def check_device() -> Check:
     try:
         training = _course_module("training")
     except Exception as exc:
-        return Check(False, "device", f"not checked: {_first_line(exc)} (see the lines above)")
+        return Check(False, tr("device"), tr("not checked: {why} (see the lines above)", why=_first_line(exc)))
     device = training.get_device()
-    note = {"cuda": "an NVIDIA GPU", "mps": "Apple's GPU"}.get(device.type, "no GPU; the series is sized for a CPU")
-    return Check(True, "device", f"{device} ({note})")
+    note = {"cuda": tr("an NVIDIA GPU"), "mps": tr("Apple's GPU")}.get(
+        device.type, tr("no GPU; the series is sized for a CPU"))
+    return Check(True, tr("device"), tr("{device} ({note})", device=device, note=note))
 
 
 def check_data(root: str | os.PathLike) -> Check:
     try:
         data = _course_module("course.offline")
     except Exception as exc:
-        return Check(False, "FashionMNIST", f"not checked: {_first_line(exc)} (see the lines above)")
+        return Check(False, "FashionMNIST", tr("not checked: {why} (see the lines above)", why=_first_line(exc)))
     try:
         raw, source = data.prepare_fashion_mnist(root)
     except data.DataError as exc:
         return Check(False, "FashionMNIST", str(exc))
-    shown = "already extracted" if source == str(raw) else f"taken from {source}"
-    return Check(True, "FashionMNIST", f"in {raw} ({shown})")
+    shown = tr("already extracted") if source == str(raw) else tr("taken from {source}", source=source)
+    return Check(True, "FashionMNIST", tr("in {raw} ({how})", raw=raw, how=shown))
 
 
 def run_checks(root: str | os.PathLike = "data") -> list[Check]:
@@ -305,21 +316,29 @@ def _commit() -> str:
                               text=True, timeout=5)
     except (OSError, subprocess.SubprocessError):
         return ""
-    return f", commit {done.stdout.strip()}" if done.returncode == 0 and done.stdout.strip() else ""
+    return tr(", commit {commit}", commit=done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else ""
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a Chinese character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def doctor(root: str | os.PathLike = "data") -> bool:
     """Print one line per check, OK or what to do; return True when every check passed."""
-    print(f"Set-up check for the series, version {_series_version()}{_commit()} ({REPO})")
+    print(tr("Set-up check for the series, version {version}{commit} ({repo})", version=_series_version(),
+             commit=_commit(), repo=REPO))
     checks = run_checks(root)
-    width = max(len(c.what) for c in checks)
+    width = max(_width(c.what) for c in checks)
     for c in checks:
         lines = c.detail.splitlines() or [""]
-        print(f"{'OK ' if c.ok else 'FIX'}  {c.what:<{width}}  {lines[0]}")
+        print(f"{'OK ' if c.ok else 'FIX'}  {c.what}{' ' * (width - _width(c.what))}  {lines[0]}")
         for more in lines[1:]:
             print(f"     {'':<{width}}  {more}")
     passed = all(c.ok for c in checks)
-    print("All set." if passed else "Fix the lines marked FIX, from the top, then run this again.")
+    print(tr("All set.") if passed else tr("Fix the lines marked FIX, from the top, then run this again."))
     return passed
 
 

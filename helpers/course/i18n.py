@@ -45,7 +45,7 @@ def N_(text: str) -> str:
     return text
 
 
-@functools.cache
+@functools.lru_cache(maxsize=None)  # noqa: UP033  (Python 3.8 lacks functools.cache; the set-up check runs there)
 def _translation() -> gettext.NullTranslations:
     """The compiled Simplified Chinese catalog (locale/zh_CN/LC_MESSAGES/helpers.mo), read once."""
     return gettext.translation("helpers", localedir=LOCALE, languages=["zh_CN"])
@@ -95,14 +95,18 @@ def cjk_font() -> str | None:
 
 
 def use_cjk_font() -> str | None:
-    """Put an installed CJK font first in matplotlib's sans-serif list; warn, naming the fix, if there is none."""
-    import matplotlib
+    """Put an installed CJK font first in matplotlib's sans-serif list; warn, naming the fix, if there is none.
 
+    Without matplotlib it does nothing: the set-up check speaks Chinese before the packages are installed."""
+    try:
+        import matplotlib
+    except ImportError:
+        return None
     name = cjk_font()
     if name is None:
-        warnings.warn("No font with Chinese characters was found, so Chinese text in plots shows as boxes. "
-                      "On Debian or Ubuntu: sudo apt-get install fonts-noto-cjk, then restart the kernel. "
-                      "macOS and Windows have one already (PingFang SC, Microsoft YaHei).", stacklevel=2)
+        warnings.warn(tr("No font with Chinese characters was found, so Chinese text in plots shows as boxes. "
+                         "On Debian or Ubuntu: sudo apt-get install fonts-noto-cjk, then restart the kernel. "
+                         "macOS and Windows have one already (PingFang SC, Microsoft YaHei)."), stacklevel=2)
         return None
     families = [f for f in matplotlib.rcParams["font.sans-serif"] if f != name]
     matplotlib.rcParams["font.sans-serif"] = [name, *families]
