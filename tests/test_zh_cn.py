@@ -104,7 +104,8 @@ def test_the_chinese_catalog_is_complete_translated_and_compiled():
     assert catalog.problems("zh_CN") == []
     chinese = catalog.read("zh_CN")
     for message in chinese:
-        if message.id:
+        english = message.id if isinstance(message.id, str) else message.id[0]
+        if message.id and re.search(r"[A-Za-z]{2}", re.sub(r"\{[^}]*\}", "", english)):  # words, not only fields
             for text in (message.string if isinstance(message.string, (list, tuple)) else [message.string]):
                 assert CJK.search(text), message.id
 
