@@ -8,10 +8,8 @@ thread and returns the history.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import html
 import math
-import signal
 import threading
 import time
 
@@ -19,6 +17,7 @@ import ipywidgets as W
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ._kernel import TRAINING, free_idle_openmp_workers, listen_for_interrupts
 from .course.i18n import tr, trn
 from .plotting import COLORS, figure_png, plot_history
 from .runs import OPTIMIZERS, Run, RunSettings, range_test_run, runs_table, table_html, train_run
@@ -26,47 +25,6 @@ from .training import History
 
 BATCH_SIZES = (16, 32, 64, 128, 256, 512)
 RUNS_ON_PLOT = 6  # older runs stay in the table but leave the axes
-
-
-# A kernel interrupt while a notebook's cells are idle: ipykernel ignores SIGINT then, and puts its own
-# handler back after every message it handles, so the training thread asks the kernel's event loop to
-# (re)install this one while a run is under way; with no run under way it does what was there before.
-_TRAINING: set[TrainingPanel] = set()
-_previous_handler = signal.SIG_IGN
-
-
-def _on_interrupt(signum, frame):
-    if _TRAINING:
-        for panel in list(_TRAINING):
-            panel.interrupted = True
-            panel.stop()
-    elif callable(_previous_handler):
-        _previous_handler(signum, frame)
-
-
-def _listen_for_interrupts() -> None:
-    global _previous_handler
-    current = signal.getsignal(signal.SIGINT)
-    if current is not _on_interrupt:
-        _previous_handler = current
-        signal.signal(signal.SIGINT, _on_interrupt)
-
-
-def _free_idle_openmp_workers() -> bool:
-    """Free the calling thread's idle OpenMP workers, so that the training thread's have the cores.
-
-    With GNU OpenMP (PyTorch's on Linux) each thread that has run parallel code keeps its own workers.
-    Once they outnumber the cores, every worker stops spinning between parallel regions and each small
-    matrix product pays to wake them: training in a second thread measured about 20% slower. OpenMP 5's
-    ``omp_pause_resource_all`` frees the caller's workers (they come back when it next needs them).
-    Elsewhere this does nothing. Returns whether it freed them.
-    """
-    try:
-        with open("/proc/self/maps") as maps:
-            path = next(line.split()[-1] for line in maps if "/libgomp" in line)
-        return ctypes.CDLL(path).omp_pause_resource_all(1) == 0  # 1: omp_pause_soft
-    except (OSError, StopIteration, AttributeError):
-        return False
 
 
 class TrainingPanel:
@@ -152,7 +110,7 @@ class TrainingPanel:
                 self._loop = asyncio.get_running_loop()  # in a notebook: the kernel's, to hear interrupts
             except RuntimeError:
                 self._loop = None
-            _free_idle_openmp_workers()
+            free_idle_openmp_workers()
             self._thread = threading.Thread(target=self._train, args=(run,), daemon=True)
             self._thread.start()
 
@@ -233,11 +191,11 @@ class TrainingPanel:
         started = time.perf_counter()
         batches = self._batches(run.settings)
         if self._loop is not None:
-            _TRAINING.add(self)
+            TRAINING.add(self)
 
         def on_progress(h: History):
             if self._loop is not None:
-                self._loop.call_soon_threadsafe(_listen_for_interrupts)
+                self._loop.call_soon_threadsafe(listen_for_interrupts)
             done = h.partial[-1][0] if h.partial else len(h)
             self.progress.value = min(self.progress.max, round(done * batches))
             if not h.partial:
@@ -252,7 +210,7 @@ class TrainingPanel:
         except Exception as exc:  # shown to the learner; the run's curves so far stay
             run.history.status, run.history.message = "failed", f"{type(exc).__name__}: {exc}"
         finally:
-            _TRAINING.discard(self)
+            TRAINING.discard(self)
         run.seconds = time.perf_counter() - started
         self._finish(run)
 

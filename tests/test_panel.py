@@ -192,12 +192,12 @@ def test_freeing_the_notebook_threads_openmp_workers_changes_no_result(small):
     import ctypes
     import sys
 
-    from helpers.panel import _free_idle_openmp_workers
+    from helpers._kernel import free_idle_openmp_workers
 
     train, test = small
     a, b = torch.randn(300, 400), torch.randn(400, 200)
     before = a @ b
-    freed = _free_idle_openmp_workers()
+    freed = free_idle_openmp_workers()
     gomp = [line.split()[-1] for line in open("/proc/self/maps") if "/libgomp" in line] \
         if sys.platform == "linux" else []
     if gomp and hasattr(ctypes.CDLL(gomp[0]), "omp_pause_resource_all"):
