@@ -251,3 +251,30 @@ def test_the_chinese_readme_maps_every_twin_and_keeps_the_glossary():
     glossary = readme.split("## 术语表", 1)[1]
     for term in ("学习率", "超参数", "损失函数", "优化器", "动量", "过拟合", "验证集"):
         assert term in glossary
+
+
+# the sections only the Chinese README has: setting up in mainland China, and the glossary
+CHINESE_ONLY = ("## 在中国大陆安装", "## 术语表")
+
+
+@pytest.mark.docs
+def test_the_chinese_readme_has_the_english_sections_in_order_and_every_command():
+    def headings(text):
+        inside, found = False, []
+        for line in text.splitlines():
+            if line.lstrip().startswith("```"):
+                inside = not inside
+            elif not inside and re.match(r"#{1,3} ", line):
+                found.append(line)
+        return found
+
+    english = (REPO / "README.md").read_text(encoding="utf-8")
+    chinese = (REPO / "README.zh-CN.md").read_text(encoding="utf-8")
+    zh = headings(chinese)
+    assert all(h in zh for h in CHINESE_ONLY)
+    zh = [h for h in zh if h not in CHINESE_ONLY]
+    en = headings(english)
+    assert [h.split()[0] for h in zh] == [h.split()[0] for h in en], list(zip(en, zh))
+    assert all(CJK.search(h) for h in zh), [h for h in zh if not CJK.search(h)]
+    for block in re.findall(r"```[a-z]*\n(.*?)```", english, re.S):
+        assert block.strip() in chinese, f"a command block of README.md is missing from README.zh-CN.md:\n{block}"

@@ -347,7 +347,12 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m helpers doctor", description=__doc__.splitlines()[0])
     parser.add_argument("--root", default="data", help="folder that gets FashionMNIST/raw/ (default: data)")
+    parser.add_argument("--zh-CN", dest="chinese", action="store_true", help="print in Simplified Chinese")
     args = parser.parse_args(argv)
+    if args.chinese:
+        from helpers.course.i18n import set_language
+
+        set_language("zh-CN")
     return 0 if doctor(args.root) else 1
 
 
