@@ -1,6 +1,7 @@
 """The zh-CN edition: a twin for every notebook with the same code, Chinese prose built like the English,
 and helpers that print and draw in Chinese after set_language("zh-CN")."""
 
+import ast
 import re
 import sys
 import warnings
@@ -278,3 +279,28 @@ def test_the_chinese_readme_has_the_english_sections_in_order_and_every_command(
     assert all(CJK.search(h) for h in zh), [h for h in zh if not CJK.search(h)]
     for block in re.findall(r"```[a-z]*\n(.*?)```", english, re.S):
         assert block.strip() in chinese, f"a command block of README.md is missing from README.zh-CN.md:\n{block}"
+
+
+def _panel_labels() -> set[str]:
+    """The English names of the playground's controls: each widget's description=tr("...")."""
+    tree = ast.parse((REPO / "helpers" / "panel.py").read_text(encoding="utf-8"))
+    return {k.value.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call) for k in node.keywords
+            if k.arg == "description" and isinstance(k.value, ast.Call) and getattr(k.value.func, "id", "") == "tr"}
+
+
+@pytest.mark.parametrize("english", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_control_named_in_a_twin_is_named_as_the_chinese_panel_shows_it(english):
+    """Where the English prose names a button or slider in bold (**Train**), the twin names it as the Chinese
+    panel labels it (**训练**), from the catalog, and never by its English name."""
+    labels = _panel_labels()
+    assert {"Train", "Stop", "Find lr", "Clear runs", "learning rate"} <= labels
+
+    def bold(path):
+        cells = load(path)["cells"]
+        return re.findall(r"\*\*([^*\n]+)\*\*", "\n".join(source(c) for c in cells if c["cell_type"] == "markdown"))
+
+    named = [b for b in bold(english) if b in labels]
+    in_twin = bold(zh_twins.twin_path(english))
+    assert not [b for b in in_twin if b in labels], "the twin names a control in English"
+    for label in named:
+        assert i18n.translated(label, "zh-CN") in in_twin, f"the twin should name **{i18n.translated(label, 'zh-CN')}**"
