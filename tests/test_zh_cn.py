@@ -304,3 +304,29 @@ def test_a_control_named_in_a_twin_is_named_as_the_chinese_panel_shows_it(englis
     assert not [b for b in in_twin if b in labels], "the twin names a control in English"
     for label in named:
         assert i18n.translated(label, "zh-CN") in in_twin, f"the twin should name **{i18n.translated(label, 'zh-CN')}**"
+
+
+def _glossary_rows() -> list[dict[str, str]]:
+    readme = (REPO / "README.zh-CN.md").read_text(encoding="utf-8")
+    table = [line for line in readme.split("## 术语表", 1)[1].splitlines() if line.startswith("|")]
+    head = [c.strip() for c in table[0].strip("|").split("|")]
+    return [dict(zip(head, (c.strip() for c in row.strip("|").split("|")))) for row in table[2:]]
+
+
+@pytest.mark.docs
+def test_no_twin_guide_or_message_uses_a_rendering_the_glossary_avoids():
+    rows = _glossary_rows()
+    assert {"本系列", "d2l-zh", "English", "不用"} <= set(rows[0])
+    d2l = {r["d2l-zh"] for r in rows}
+    assert {"迭代周期", "暂退法", "批量规范化", "独热编码"} <= d2l
+    assert {"rank / world size", "all-reduce", "rendezvous"} <= {r["English"] for r in rows}
+    avoid = {word for r in rows for word in r["不用"].split("、") if word}
+    assert avoid
+    readme = (REPO / "README.zh-CN.md").read_text(encoding="utf-8").split("## 术语表", 1)[0]
+    texts = {"README.zh-CN.md": readme,
+             "INSTRUCTORS.zh-CN.md": (REPO / "INSTRUCTORS.zh-CN.md").read_text(encoding="utf-8"),
+             "helpers.po": "\n".join(m.string if isinstance(m.string, str) else " ".join(m.string)
+                                     for m in catalog.read("zh_CN") if m.id)}
+    texts.update({twin.name: "\n".join(source(c) for c in load(twin)["cells"]) for twin in TWINS})
+    found = [(name, word) for name, text in texts.items() for word in avoid if word in text]
+    assert not found, f"renderings the glossary avoids: {found}"
