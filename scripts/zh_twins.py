@@ -53,6 +53,21 @@ def twin_code(english_sources: list[str]) -> list[str]:
     return [first, *english_sources[1:]]
 
 
+def code_shape(source: str) -> str:
+    """The cell's code with every string literal set aside (and its comments, which Python's parser drops):
+    a twin may translate what its code prints or draws, and nothing else."""
+    import ast
+
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]  # magics
+    tree = ast.parse("\n".join(lines))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            node.value = "…"
+        elif isinstance(node, ast.JoinedStr):  # an f-string: its fields stay code, its text is a string
+            node.values = [v for v in node.values if isinstance(v, ast.FormattedValue)]
+    return ast.dump(tree)
+
+
 def _code_sources(nb) -> list[str]:
     return [c.source for c in nb.cells if c.cell_type == "code"]
 
@@ -79,14 +94,17 @@ def new(english: Path, translations: dict[str, str]) -> Path:
 
 
 def sync(english: Path) -> bool:
-    """Copy the English code into the twin; return whether anything changed."""
+    """Copy the English code into the twin where it changed; a twin's cell that differs only in its strings
+    (what its code prints or draws, translated) and comments is kept. Return whether anything changed."""
     en, zh = nbformat.read(english, as_version=4), nbformat.read(twin_path(english), as_version=4)
     if [c.cell_type for c in en.cells] != [c.cell_type for c in zh.cells]:
         raise SystemExit(f"{twin_path(english).name}: its cells no longer line up with {english.name}'s "
                          "(a cell was added or removed): add or remove the same cell in the twin, translated, first.")
     changed = False
-    for cell, src in zip([c for c in zh.cells if c.cell_type == "code"], twin_code(_code_sources(en))):
-        if cell.source != src:
+    for index, (cell, src) in enumerate(zip([c for c in zh.cells if c.cell_type == "code"],
+                                            twin_code(_code_sources(en)))):
+        if code_shape(cell.source) != code_shape(src):
+            print(f"  code cell {index}: copied from {english.name}; translate its strings again if it had any")
             cell.source, changed = src, True
     if changed:
         nbformat.write(zh, twin_path(english))
