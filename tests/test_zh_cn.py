@@ -336,3 +336,20 @@ def test_no_twin_guide_or_message_uses_a_rendering_the_glossary_avoids():
     texts.update({twin.name: "\n".join(source(c) for c in load(twin)["cells"]) for twin in TWINS})
     found = [(name, word) for name, text in texts.items() for word in avoid if word in text]
     assert not found, f"renderings the glossary avoids: {found}"
+
+
+# 16's sweeps on Ray Tune have no counterpart in d2l-zh; its English readings stand
+WITHOUT_A_CHINESE_READING = {"16_sweeps.zh-CN"}
+
+
+@pytest.mark.docs
+@pytest.mark.parametrize("twin", TWINS, ids=lambda p: p.stem)
+def test_the_further_reading_offers_a_reading_in_chinese(twin):
+    text = "\n".join(source(c) for c in load(twin)["cells"] if c["cell_type"] == "markdown")
+    reading = text.split("## 延伸阅读", 1)[1].split("\n## ", 1)[0]
+    chinese = re.findall(r"^- \[([^\]]*[\u4e00-\u9fff][^\]]*)\]\(https://zh\.d2l\.ai/chapter_[a-z-]+/[a-z0-9-]+\.html\): \S",
+                         reading, re.M)
+    if twin.stem in WITHOUT_A_CHINESE_READING:
+        assert not chinese
+    else:
+        assert chinese, "add a Chinese reading (a chapter of d2l-zh) to 延伸阅读"
