@@ -250,6 +250,12 @@ def _tiny_problem(seed: int = 0):
     return model, X, y
 
 
+
+def _same_parameters(mine: nn.Module, ref: nn.Module, atol: float = 1e-6) -> bool:
+    """Whether the learner's model and the torch.optim-stepped copy hold the same parameters, to float rounding."""
+    return all(torch.allclose(a, b, atol=atol) for a, b in zip(mine.parameters(), ref.parameters()))
+
+
 @exercise("step")
 def check_sgd_step(step: Callable[[list, float], None]) -> Outcome:
     """Check a hand-written gradient-descent step against torch.optim.SGD."""
@@ -263,7 +269,7 @@ def check_sgd_step(step: Callable[[list, float], None]) -> Outcome:
         return _report(False, "", tr("sgd_step(params, lr) failed with {failed}. Update inside torch.no_grad().",
                                      failed=_failure(exc)))
     torch.optim.SGD(ref.parameters(), lr=0.1).step()
-    same = all(torch.allclose(a, b) for a, b in zip(mine.parameters(), ref.parameters()))
+    same = _same_parameters(mine, ref, atol=1e-8)
     return _report(same, tr("your step moves every parameter exactly as SGD does."),
                    tr("each parameter moves by -lr * its gradient: p -= lr * p.grad, in place."))
 
@@ -286,7 +292,7 @@ def check_momentum_step(step: Callable[[list, list, float, float], None]) -> Out
         except Exception as exc:  # the learner's code, run once; say how it failed
             return _report(False, "", tr("momentum_step failed with {failed}.", failed=_failure(exc)))
         opt.step()
-    same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine.parameters(), ref.parameters()))
+    same = _same_parameters(mine, ref)
     return _report(same, tr("three steps agree with torch.optim.SGD(momentum=0.9)."),
                    tr("PyTorch's rule: v = beta * v + grad (v starts at zero), then p -= lr * v; "
                       "update v in place (v.mul_(beta).add_(p.grad)) so the list keeps the new values."))
@@ -311,7 +317,7 @@ def check_train_step(train_step: Callable) -> Outcome:
         opt_ref.zero_grad()
         loss_fn(ref(X), y).backward()
         opt_ref.step()
-    same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine.parameters(), ref.parameters()))
+    same = _same_parameters(mine, ref)
     return _report(same, tr("three steps in a row match the reference loop."),
                    tr("after three calls your parameters differ from the reference: are the gradients "
                       "cleared (optimizer.zero_grad()) before each backward()?"))
