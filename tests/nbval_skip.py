@@ -13,7 +13,7 @@ NEEDS_CIFAR10 = "14_cifar10.ipynb"
 
 
 def pytest_collection_modifyitems(config, items):
-    from helpers.cifar import find_cifar10
+    from helpers.course.offline import find_cifar10
 
     if find_cifar10(REPO / "data") is not None:
         return

@@ -1,6 +1,13 @@
-"""CIFAR-10: read from the real python-pickle layout, found by folder or environment variable, a clear message
-when it is missing, and notebook 14 run end to end against a small stand-in written in that layout."""
+"""CIFAR-10: read by torchvision from the real python-pickle layout, found by folder or environment variable, a
+clear message when it is missing or damaged, and notebook 14 run end to end against a small stand-in written in
+that layout.
 
+The stand-in's pixels are random, so its files' checksums are not the published ones and torchvision refuses
+them (a test below shows that it does). The ``standin`` fixture lets torchvision accept a file by its presence,
+in this process and, through an IPython start-up file, in a notebook's kernel.
+"""
+
+import os
 import pickle
 from pathlib import Path
 
@@ -12,35 +19,60 @@ from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 from nbclient import NotebookClient
 
 from helpers import DataError, cifar
+from helpers.course import offline
 from helpers.data import split_train_val
 
 PER_BATCH, TEST_SIZE = 60, 50
 
 
-def write_fake_cifar10(parent: Path, bytes_keys: bool = False, seed: int = 0) -> Path:
+def write_fake_cifar10(parent: Path, seed: int = 0) -> Path:
     """Write a stand-in for cifar-10-batches-py: random pixels, the real files' names, keys and shapes."""
     rng = np.random.default_rng(seed)
-    folder = parent / cifar.FOLDER
+    folder = parent / offline.CIFAR_FOLDER
     folder.mkdir(parents=True)
-    key = (lambda k: k.encode()) if bytes_keys else (lambda k: k)
 
     def dump(name, content):
         with open(folder / name, "wb") as f:
-            pickle.dump({key(k): v for k, v in content.items()}, f, protocol=2)
+            pickle.dump(content, f, protocol=2)
 
-    for i, name in enumerate((*cifar.TRAIN_FILES, cifar.TEST_FILE)):
-        n = TEST_SIZE if name == cifar.TEST_FILE else PER_BATCH
+    for i, name in enumerate((*offline.CIFAR_TRAIN_FILES, offline.CIFAR_TEST_FILE)):
+        n = TEST_SIZE if name == offline.CIFAR_TEST_FILE else PER_BATCH
         dump(name, {"batch_label": f"batch {i}", "labels": rng.integers(0, 10, n).tolist(),
                     "data": rng.integers(0, 256, (n, 3072), dtype=np.uint8),
                     "filenames": [f"img_{i}_{j}.png" for j in range(n)]})
-    dump(cifar.META_FILE, {"label_names": list(cifar.CLASSES), "num_cases_per_batch": PER_BATCH, "num_vis": 3072})
+    dump(offline.CIFAR_META_FILE, {"label_names": list(cifar.CLASSES), "num_cases_per_batch": PER_BATCH, "num_vis": 3072})
     return folder
 
 
-@pytest.mark.parametrize("bytes_keys", [False, True], ids=["str-keys", "bytes-keys"])
-def test_reads_the_batches_from_the_environment_variable(tmp_path, monkeypatch, bytes_keys):
-    folder = write_fake_cifar10(tmp_path / "shared", bytes_keys=bytes_keys)
-    monkeypatch.setenv(cifar.ENV_VAR, str(folder.parent))  # the folder that holds cifar-10-batches-py
+ACCEPT_BY_PRESENCE = """
+import os
+import torchvision.datasets.cifar as _cifar
+_cifar.check_integrity = lambda fpath, md5=None: os.path.isfile(fpath)  # the stand-in's checksums are its own
+"""
+
+
+@pytest.fixture
+def standin(tmp_path, monkeypatch):
+    """Let torchvision take the stand-in's files by their presence, here and in any kernel started from here."""
+    import torchvision.datasets.cifar
+
+    monkeypatch.setattr(torchvision.datasets.cifar, "check_integrity", lambda fpath, md5=None: os.path.isfile(fpath))
+    startup = tmp_path / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-cifar-standin.py").write_text(ACCEPT_BY_PRESENCE)
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+
+
+def test_torchvision_refuses_files_whose_checksum_differs(tmp_path, monkeypatch):
+    monkeypatch.delenv(offline.CIFAR_ENV_VAR, raising=False)
+    write_fake_cifar10(tmp_path)
+    with pytest.raises(DataError, match=r"torchvision refused .*cifar-10-batches-py.*get the data again"):
+        cifar.load_cifar10(tmp_path, download=False)
+
+
+def test_reads_the_batches_from_the_environment_variable(tmp_path, monkeypatch, standin):
+    folder = write_fake_cifar10(tmp_path / "shared")
+    monkeypatch.setenv(offline.CIFAR_ENV_VAR, str(folder.parent))  # the folder that holds cifar-10-batches-py
     data = cifar.load_cifar10(tmp_path / "elsewhere", download=False)
     assert (len(data.train), len(data.test)) == (5 * PER_BATCH, TEST_SIZE)
     assert data.classes == list(cifar.CLASSES)
@@ -48,13 +80,22 @@ def test_reads_the_batches_from_the_environment_variable(tmp_path, monkeypatch, 
     assert X.shape == (3, 32, 32) and X.dtype == torch.float32 and 0 <= X.min() and X.max() <= 1
     with open(folder / "data_batch_1", "rb") as f:
         first = pickle.load(f, encoding="latin1")
-    first = {k.decode() if isinstance(k, bytes) else k: v for k, v in first.items()}
     row = torch.from_numpy(first["data"][0].astype(np.float32)) / 255
     assert torch.equal(X[0].flatten(), row[:1024]) and torch.equal(X[2].flatten(), row[2048:])  # red first, blue last
     assert int(y) == first["labels"][0]
 
 
-def test_a_split_keeps_the_byte_images(tmp_path):
+def test_a_folder_named_otherwise_is_copied_where_torchvision_reads(tmp_path, monkeypatch, standin):
+    folder = write_fake_cifar10(tmp_path / "usb")
+    renamed = folder.rename(tmp_path / "usb" / "cifar10 from a friend")
+    monkeypatch.setenv(offline.CIFAR_ENV_VAR, str(renamed))
+    data = cifar.load_cifar10(tmp_path / "data", download=False)
+    assert len(data.train) == 5 * PER_BATCH
+    assert (tmp_path / "data" / offline.CIFAR_FOLDER / "test_batch").read_bytes() == (renamed / "test_batch").read_bytes()
+    assert not list((tmp_path / "data" / offline.CIFAR_FOLDER).glob(".*.part"))
+
+
+def test_a_split_keeps_the_byte_images(tmp_path, standin):
     write_fake_cifar10(tmp_path)
     data = cifar.load_cifar10(tmp_path, download=False)
     part, held = split_train_val(data.train, val_size=30)
@@ -62,7 +103,7 @@ def test_a_split_keeps_the_byte_images(tmp_path):
 
 
 def test_offline_without_the_data_lists_every_way_to_get_it(tmp_path, monkeypatch):
-    monkeypatch.delenv(cifar.ENV_VAR, raising=False)
+    monkeypatch.delenv(offline.CIFAR_ENV_VAR, raising=False)
 
     class NoNetwork:
         def __init__(self, *args, **kwargs):
@@ -75,7 +116,7 @@ def test_offline_without_the_data_lists_every_way_to_get_it(tmp_path, monkeypatc
         cifar.load_cifar10(tmp_path)
     said = str(caught.value)
     assert "download failed" in said and "name resolution" in said
-    for way in ("internet", "https://www.cs.toronto.edu/~kriz/cifar.html", cifar.ENV_VAR, cifar.FOLDER):
+    for way in ("internet", "https://www.cs.toronto.edu/~kriz/cifar.html", offline.CIFAR_ENV_VAR, offline.CIFAR_FOLDER):
         assert way in said
     with pytest.raises(DataError, match="Ways to get CIFAR-10"):
         cifar.load_cifar10(tmp_path, download=False)
@@ -90,15 +131,15 @@ def test_a_damaged_batch_is_named(tmp_path):
 
 def test_a_batch_of_the_wrong_shape_is_named(tmp_path):
     folder = write_fake_cifar10(tmp_path)
-    with open(folder / cifar.TEST_FILE, "wb") as f:
+    with open(folder / offline.CIFAR_TEST_FILE, "wb") as f:
         pickle.dump({"data": np.zeros((5, 784), dtype=np.uint8), "labels": [0] * 5}, f)
     with pytest.raises(DataError, match=r"test_batch.*\[N, 3072\]"):
         cifar.load_cifar10(tmp_path, download=False)
 
 
 @pytest.mark.slow
-def test_notebook_14_runs_end_to_end_on_a_stand_in(tmp_path, monkeypatch):
-    monkeypatch.setenv(cifar.ENV_VAR, str(write_fake_cifar10(tmp_path)))
+def test_notebook_14_runs_end_to_end_on_a_stand_in(tmp_path, monkeypatch, standin):
+    monkeypatch.setenv(offline.CIFAR_ENV_VAR, str(write_fake_cifar10(tmp_path)))
     path = REPO / "notebooks" / "14_cifar10.ipynb"
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3",

@@ -14,7 +14,7 @@ from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 HELPERS = REPO / "helpers"
 
 # what a lesson module may take from helpers.course: module -> names
-SEAM = {"course.i18n": {"tr", "trn", "N_"}, "course.offline": {"DataError", "prepare_fashion_mnist"}}
+SEAM = {"course.i18n": {"tr", "trn", "N_"}, "course.offline": {"DataError", "prepare_fashion_mnist", "prepare_cifar10"}}
 # the package's front door and its command line dispatch to both rooms by design
 DISPATCHERS = {"__init__.py", "__main__.py"}
 

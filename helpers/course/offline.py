@@ -1,16 +1,20 @@
-"""Where FashionMNIST's four files come from when torchvision's download is not the way: the course's machinery.
+"""Where the datasets' files come from when torchvision's download is not the way: the course's machinery.
 
 ``prepare_fashion_mnist`` puts the extracted files where torchvision reads them, ``ROOT/FashionMNIST/raw/``,
 looking first in a folder named by an environment variable, then in Debian's ``dataset-fashion-mnist``,
 and downloading through torchvision only after those. Every file is checked (size, header, labels)
 before it is used, and a file that fails is named with the command that gets it again. Each copy is
 written to a temporary name and renamed, so an interrupted copy never leaves half a file behind.
+
+``prepare_cifar10`` does the same for CIFAR-10's python batches (``ROOT/cifar-10-batches-py``): a folder
+named by ``CIFAR10_DIR`` first, then torchvision's download, each batch opened and checked before use.
 """
 
 from __future__ import annotations
 
 import gzip
 import os
+import pickle
 import shutil
 import tempfile
 import zlib
@@ -179,6 +183,114 @@ def prepare_fashion_mnist(root: str | os.PathLike = "data", download: bool = Tru
         + how_to_get_the_data(root)
     )
 
+
+# --- CIFAR-10 -------------------------------------------------------------------------------------
+
+CIFAR_ENV_VAR = "CIFAR10_DIR"
+CIFAR_FOLDER = "cifar-10-batches-py"
+CIFAR_TRAIN_FILES = tuple(f"data_batch_{i}" for i in range(1, 6))
+CIFAR_TEST_FILE = "test_batch"
+CIFAR_META_FILE = "batches.meta"
+
+
+def how_to_get_cifar10(root: str | os.PathLike = "data") -> str:
+    """Return every way to get CIFAR-10, as numbered lines."""
+    folder = Path(root) / CIFAR_FOLDER
+    return tr(
+        "Ways to get CIFAR-10:\n"
+        "  1. Connect to the internet and run again: torchvision downloads about 170 MB and unpacks it into {folder}/.\n"
+        "  2. Download cifar-10-python.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html on any machine,\n"
+        "     and unpack it into {root}/ (tar xzf cifar-10-python.tar.gz -C {root}), which makes {folder}/.\n"
+        "  3. If a folder {name}/ is somewhere already (a shared drive, a USB stick), set the environment\n"
+        "     variable {env} to it (or to the folder that holds it) before starting Jupyter.",
+        folder=folder, root=Path(root), name=CIFAR_FOLDER, env=CIFAR_ENV_VAR)
+
+
+def _has_cifar10(folder: Path) -> bool:
+    return all((folder / n).is_file() for n in (*CIFAR_TRAIN_FILES, CIFAR_TEST_FILE, CIFAR_META_FILE))
+
+
+def find_cifar10(root: str | os.PathLike = "data") -> Path | None:
+    """Return the folder holding the CIFAR-10 batches: ``$CIFAR10_DIR`` (or its ``cifar-10-batches-py``), then
+    ``root/cifar-10-batches-py``; ``None`` when neither has them all."""
+    places = []
+    if os.environ.get(CIFAR_ENV_VAR):
+        named = Path(os.environ[CIFAR_ENV_VAR]).expanduser()
+        places += [named, named / CIFAR_FOLDER]
+    places.append(Path(root) / CIFAR_FOLDER)
+    return next((p for p in places if _has_cifar10(p)), None)
+
+
+def _read_cifar_pickle(path: Path) -> dict:
+    try:
+        with open(path, "rb") as f:
+            raw = pickle.load(f, encoding="latin1")
+    except Exception as exc:  # truncated, not a pickle, unreadable: all mean "get the file again"
+        raise DataError(tr("{path} could not be read as a CIFAR-10 batch ({why}). Delete {folder} and get the data "
+                           "again.", path=path, why=f"{type(exc).__name__}: {exc}", folder=path.parent)) from None
+    if not isinstance(raw, dict):
+        raise DataError(tr("{path} holds a {kind}, not a CIFAR-10 batch (a dict). Delete {folder} and get the data "
+                           "again.", path=path, kind=type(raw).__name__, folder=path.parent))
+    return {k.decode() if isinstance(k, bytes) else k: v for k, v in raw.items()}
+
+
+def require_cifar10_batches(folder: Path) -> None:
+    """Raise ``DataError`` naming the file unless every batch in ``folder`` holds CIFAR-10's keys, shapes and labels."""
+    for name in (*CIFAR_TRAIN_FILES, CIFAR_TEST_FILE):
+        batch = _read_cifar_pickle(folder / name)
+        data, labels = batch.get("data"), list(batch.get("labels", []))
+        shape = list(getattr(data, "shape", []))
+        if str(getattr(data, "dtype", "")) != "uint8" or len(shape) != 2 or shape[1] != 3072 or len(labels) != shape[0]:
+            raise DataError(tr("{path} is not a CIFAR-10 batch: expected 'data' of bytes, shape [N, 3072], and N "
+                               "'labels'; found {dtype} {shape} and {n} labels. Delete {folder} and get the data "
+                               "again.", path=folder / name, dtype=getattr(data, "dtype", type(data).__name__),
+                               shape=shape, n=len(labels), folder=folder))
+        if labels and not 0 <= min(labels) <= max(labels) < N_CLASSES:
+            raise DataError(tr("{folder} has labels outside 0-9: it is not CIFAR-10. Delete it and get the data again.",
+                               folder=folder))
+    names = _read_cifar_pickle(folder / CIFAR_META_FILE).get("label_names", [])
+    if len(names) != N_CLASSES:
+        raise DataError(tr("{path} names {n} classes, CIFAR-10 has 10. Get the data again.",
+                           path=folder / CIFAR_META_FILE, n=len(names)))
+
+
+def prepare_cifar10(root: str | os.PathLike = "data", download: bool = True) -> Path:
+    """Return the folder to hand ``torchvision.datasets.CIFAR10`` as ``root``, its batches found and checked.
+
+    Looks in ``$CIFAR10_DIR``, then ``root/cifar-10-batches-py``; with ``download``, then asks torchvision to
+    download into ``root``. A folder named otherwise than ``cifar-10-batches-py`` is copied into ``root`` first,
+    since that is the name torchvision reads. Raises ``DataError`` listing the ways to get the data.
+    """
+    root = Path(root).expanduser()
+    folder = find_cifar10(root)
+    if folder is None and download:
+        try:
+            from torchvision.datasets import CIFAR10
+
+            CIFAR10(str(root), train=True, download=True)
+        except Exception as exc:  # no network, a proxy, a full disk: say so, then every other way
+            raise DataError(tr("CIFAR-10 is not in {folder}/ and the download failed ({why}).",
+                               folder=root / CIFAR_FOLDER, why=f"{type(exc).__name__}: {exc}")
+                            + "\n" + how_to_get_cifar10(root)) from None
+        folder = find_cifar10(root)
+    if folder is None:
+        raise DataError(tr("CIFAR-10 is not in {folder}/{extra}.", folder=root / CIFAR_FOLDER,
+                           extra=tr(" nor in {env}={value}", env=CIFAR_ENV_VAR, value=os.environ[CIFAR_ENV_VAR])
+                           if os.environ.get(CIFAR_ENV_VAR) else "")
+                        + "\n" + how_to_get_cifar10(root))
+    try:
+        require_cifar10_batches(folder)
+    except DataError as exc:
+        raise DataError(f"{exc}\n{how_to_get_cifar10(root)}") from None
+    if folder.name != CIFAR_FOLDER:  # torchvision reads ROOT/cifar-10-batches-py and nothing else
+        target = root / CIFAR_FOLDER
+        target.mkdir(parents=True, exist_ok=True)
+        for name in (*CIFAR_TRAIN_FILES, CIFAR_TEST_FILE, CIFAR_META_FILE):
+            if not (target / name).is_file():
+                shutil.copyfile(folder / name, target / f".{name}.part")
+                os.replace(target / f".{name}.part", target / name)
+        folder = target
+    return folder.parent
 
 
 def main(argv: list[str] | None = None) -> int:
