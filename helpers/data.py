@@ -11,6 +11,7 @@ from torchvision import datasets
 
 from .course.i18n import tr
 from .course.offline import DataError, prepare_fashion_mnist  # noqa: F401  (finds the files offline first)
+from .guards import require_batch_size
 
 CLASSES = (
     "T-shirt/top",
@@ -73,15 +74,6 @@ def load_fashion_mnist(root: str | os.PathLike = "data", download: bool = True) 
     train = datasets.FashionMNIST(root, train=True)
     test = datasets.FashionMNIST(root, train=False)
     return FashionMNIST(_in_memory(train), _in_memory(test), list(train.classes))
-
-
-def require_batch_size(batch_size, dataset_size: int | None = None) -> None:
-    """Raise ``ValueError`` naming the fix unless ``batch_size`` is a whole number from 1 to ``dataset_size``."""
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(tr("batch_size must be a whole number of at least 1, got {b!r}; the lesson uses 64.", b=batch_size))
-    if dataset_size is not None and batch_size > dataset_size:
-        raise ValueError(tr("batch_size {b} is larger than the {n:,} training images; choose a smaller one, e.g. 64.",
-                            b=batch_size, n=dataset_size))
 
 
 def make_loaders(

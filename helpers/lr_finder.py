@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from .course.i18n import tr
-from .training import require_device
+from .guards import require_device
 
 
 @dataclass

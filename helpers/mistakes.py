@@ -13,11 +13,10 @@ import math
 from collections.abc import Callable
 from typing import NamedTuple
 
-import torch
-from torch import nn
 from torch.utils.data import Subset
 
 from .course.i18n import N_, tr
+from .modes import ModeLog, record_modes  # noqa: F401  (13 imports record_modes from here)
 
 
 class Finding(NamedTuple):
@@ -67,38 +66,6 @@ PILED_UP_LEARNED, PILED_UP_LOSS, PILED_UP_ACC = 0.4, 1.2, 0.02
 JUMP_RATIO, JUMP_ABSOLUTE, JUMP_ACC = 1.1, 0.1, 0.005
 
 
-class ModeLog(list):
-    """The mode of every forward pass of a model while it is watched: (gradients on, training mode) pairs.
-
-    ``stochastic`` says whether the model has layers that train mode changes (dropout, batch norm)."""
-
-    def __init__(self, model: nn.Module):
-        super().__init__()
-        self.stochastic = any(isinstance(m, (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Dropout3d, nn.AlphaDropout,
-                                             nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.SyncBatchNorm))
-                              for m in model.modules())
-        self._handle = model.register_forward_pre_hook(
-            lambda module, inputs: self.append((torch.is_grad_enabled(), module.training)))
-
-    def stop(self) -> ModeLog:
-        """Stop watching; the passes so far stay."""
-        self._handle.remove()
-        return self
-
-    @property
-    def evaluations_in_train_mode(self) -> int:
-        return sum(1 for grad, training in self if not grad and training)
-
-
-def record_modes(model: nn.Module) -> ModeLog:
-    """Note the mode of every forward pass of ``model`` from now on, for ``diagnose(..., modes=log)``.
-
-    A pass made without gradients (inside ``torch.no_grad()``) counts as an evaluation. What counts is the mode
-    during that pass, not the mode the model is left in afterwards: an ``evaluate`` that ends with
-    ``model.train()`` is honest."""
-    return ModeLog(model)
-
-
 def _shared_images(train_set, eval_set) -> int:
     """How many images the two datasets have in common, as far as their structure tells: the same dataset,
     one a Subset of the other, or two Subsets of one dataset with indices in common."""
@@ -128,9 +95,7 @@ def softmax_loss_floor(num_classes: int = 10) -> float:
 
 
 def _get(history, name: str) -> list[float]:
-    if isinstance(history, dict):
-        return [float(v) for v in history.get(name, [])]
-    return [float(v) for v in getattr(history, name, [])]
+    return [float(v) for v in (history.get(name, []) if isinstance(history, dict) else getattr(history, name, []))]
 
 
 def _eval_lists(history) -> tuple[list[float], list[float]]:

@@ -10,9 +10,10 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from .course.i18n import N_, tr
-from .data import make_loaders, require_batch_size
+from .data import make_loaders
+from .guards import require_batch_size, require_epochs, require_learning_rate
 from .models import NeuralNetwork
-from .training import History, fit, require_epochs, require_learning_rate, set_seed
+from .training import History, fit, set_seed
 
 OPTIMIZERS = ("SGD", "SGD + momentum", "Adam")
 

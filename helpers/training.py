@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from .course.i18n import N_, tr, trn
+from .guards import require_class_labels, require_device, require_epochs, require_learning_rate
 
 # A cross-entropy loss above this is taken as exploding: chance level for 10 classes is ln 10 = 2.30.
 EXPLODING_LOSS = 100.0
@@ -51,72 +52,13 @@ class StopSignal(Protocol):
     def is_set(self) -> bool: ...
 
 
-# --- checks that raise with a message naming the fix --------------------------------------------
-
-def require_learning_rate(lr) -> None:
-    """Raise ``ValueError`` with a suggestion unless ``lr`` is a positive, finite number."""
-    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not math.isfinite(lr):
-        raise ValueError(tr("The learning rate must be a finite number, got {lr!r}; the lesson uses 1e-3.", lr=lr))
-    if lr <= 0:
-        raise ValueError(tr(
-            "The learning rate must be above 0, got {lr}: {why} Try 1e-3 for SGD as in the lesson, or 0.1 for "
-            "faster SGD.", lr=lr, why=tr("with 0 the parameters never change.") if lr == 0
-            else tr("a negative one climbs the loss instead of descending.")))
-
-
-def require_epochs(epochs) -> None:
-    """Raise ``ValueError`` unless ``epochs`` is a whole number of at least 1."""
-    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
-        raise ValueError(tr("epochs must be a whole number of at least 1, got {epochs!r}; the lesson uses 10.",
-                            epochs=epochs))
-
-
-def require_device(model: nn.Module, device=None) -> torch.device:
-    """Return the device to move batches to: the model's, refusing a ``device`` the model is not on."""
-    first = next(model.parameters(), None)
-    here = first.device if first is not None else torch.device("cpu")
-    if device is None:
-        return here
-    device = torch.device(device)
-    if device.type != here.type or (device.index is not None and here.index is not None and device.index != here.index):
-        raise ValueError(tr(
-            "The model is on {here} but device={device!r} was asked for. Move it first with "
-            "model.to({device!r}) and build the optimizer after that, or leave device out.",
-            here=here, device=str(device)))
-    return device
-
-
-def require_class_labels(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Return the class index of each target, refusing targets that cannot be compared with ``logits``."""
-    width = logits.shape[1]
-    if y.dim() == 2:
-        if y.shape != logits.shape:
-            raise ValueError(tr(
-                "Targets of shape {shape} do not match the model's output {out}. "
-                "Use class indices (shape [batch], int64) or one-hot rows with one column per class.",
-                shape=list(y.shape), out=list(logits.shape)))
-        return y.argmax(dim=1)  # one-hot or probability rows: the class is the largest entry
-    if y.dim() != 1 or y.is_floating_point():
-        raise ValueError(tr(
-            "Targets must be class indices of shape [batch] and dtype int64, got shape {shape} "
-            "and dtype {dtype}. Convert them with y.long().", shape=list(y.shape), dtype=y.dtype))
-    if len(y):
-        low, high = (int(v) for v in torch.aminmax(y))
-        if low < 0 or high >= width:
-            raise ValueError(tr(
-                "The model outputs {width} scores per image but a label is {label}. "
-                "Labels must run from 0 to {top}: give the last layer one output per class, "
-                "e.g. NeuralNetwork(num_classes=10) for FashionMNIST's 10 classes.",
-                width=width, label=low if low < 0 else high, top=width - 1))
-    return y
-
-
 # --- the two loops ------------------------------------------------------------------------------
 
-def train_loop(dataloader, model: nn.Module, loss_fn, optimizer, device=None,
+def train_loop(dataloader, model: nn.Module, loss_fn, optimizer, device=None, scheduler=None,
                on_batch: Callable | None = None, stop: StopSignal | None = None) -> LoopResult:
     """Train ``model`` for one pass over ``dataloader``; return its mean loss and accuracy during that pass.
 
+    ``scheduler`` is stepped after every batch (a per-batch schedule such as ``OneCycleLR``);
     ``on_batch(batch, n_batches, mean_loss, accuracy)`` is called after every batch with the running
     figures; ``stop`` (anything with ``is_set()``) ends the pass after the batch it is on.
     """
@@ -135,6 +77,8 @@ def train_loop(dataloader, model: nn.Module, loss_fn, optimizer, device=None,
         value = loss.item()
         if not value <= EXPLODING_LOSS:             # + NaN, infinite or exploding: stop, and say why
             raise Diverged(value, batch, len(dataloader), optimizer.param_groups[0]["lr"])
+        if scheduler is not None:                   # + a per-batch schedule sets the next batch's rate
+            scheduler.step()
         total_loss += value * len(y)                # 6. bookkeeping per sample: weight the mean by the batch's size
         correct += (pred.argmax(dim=1) == labels).sum().item()
         seen += len(y)
@@ -295,16 +239,15 @@ def fit(
         for epoch in range(len(history) + 1, len(history) + epochs + 1):
             started, lr = time.perf_counter(), optimizer.param_groups[0]["lr"]
 
-            def after_each_batch(batch, n_batches, loss, accuracy, epoch=epoch):
-                if scheduler is not None and scheduler_per_batch:
-                    scheduler.step()                # OneCycleLR's way: after every optimizer.step()
-                if callback is not None and callback_every and batch % callback_every == 0 and batch < n_batches:
+            def running_figures(batch, n_batches, loss, accuracy, epoch=epoch):
+                if batch % callback_every == 0 and batch < n_batches:  # the last batch ends the epoch below
                     history.partial.append((epoch - 1 + batch / n_batches, loss, accuracy))
                     callback(history)
 
             try:
-                train = train_loop(train_loader, model, loss_fn, optimizer, device, on_batch=after_each_batch,
-                                   stop=stop)
+                train = train_loop(train_loader, model, loss_fn, optimizer, device,
+                                   scheduler=scheduler if scheduler_per_batch else None,  # OneCycleLR's way
+                                   on_batch=running_figures if callback and callback_every else None, stop=stop)
             except Diverged as exc:
                 raise exc.in_epoch(epoch) from None
             val = test_loop(val_loader, model, loss_fn, device) if val_loader is not None else None

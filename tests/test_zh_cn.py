@@ -175,7 +175,8 @@ def test_english_stays_the_default_and_a_wrong_language_is_refused():
 def test_messages_verdicts_and_errors_are_chinese(chinese, capsys, tmp_path, monkeypatch):
     monkeypatch.delenv("CIFAR10_DIR", raising=False)
     from helpers.course.exercises import check_epoch_mean
-    from helpers.training import Diverged, require_learning_rate
+    from helpers.guards import require_learning_rate
+    from helpers.training import Diverged
 
     assert CJK.search(str(Diverged(float("nan"), 3, 10, 0.5, epoch=2)))
     with pytest.raises(ValueError) as caught:
