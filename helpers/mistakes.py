@@ -10,13 +10,12 @@ stays silent rather than guess.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable
 from typing import NamedTuple
 
-from torch.utils.data import Subset
-
 from .course.i18n import N_, tr
-from .modes import ModeLog, record_modes  # noqa: F401  (13 imports record_modes from here)
+from .evidence import Evidence, ModeLog, read_evidence, record_modes  # noqa: F401  (13 imports record_modes)
 
 
 class Finding(NamedTuple):
@@ -34,6 +33,11 @@ class Diagnosis(list):
     @property
     def mistakes(self) -> list[str]:
         return [f.mistake for f in self]
+
+    @property
+    def names(self) -> list[str]:
+        """The mistakes' names in the language helpers speaks (``mistakes`` keeps the English ones)."""
+        return [tr(f.mistake) for f in self]
 
     def __str__(self) -> str:
         if not self:
@@ -53,36 +57,18 @@ NO_EVAL_MODE = N_("forgotten model.eval()")
 SOFTMAX_LOSS = N_("loss on softmax outputs")
 ORDERED_DATA = N_("unshuffled, ordered training set")
 LR_TOO_HIGH = N_("learning rate too high")
+NLL_ON_SCORES = N_("NLLLoss on raw scores")
+TRAIN_MODE_NOT_RESTORED = N_("model.train() never restored")
 
 MISTAKES = (ONE_HOT_ACCURACY, TESTED_ON_TRAINING, LAST_BATCH_LOSS, BATCH_MEAN_AVERAGE, NO_ZERO_GRAD,
-            NO_EVAL_MODE, SOFTMAX_LOSS, ORDERED_DATA, LR_TOO_HIGH)
+            NO_EVAL_MODE, SOFTMAX_LOSS, ORDERED_DATA, LR_TOO_HIGH, NLL_ON_SCORES, TRAIN_MODE_NOT_RESTORED)
 
 # The thresholds the rules use, by name.
-PERCENT_FLOOR = 5.0          # accuracies that all lie from 5 to 100 are percentages, not fractions
 SEEN_IN_TRAINING = 0.95      # no model of the series reaches this on FashionMNIST images it never trained on
 SOFTMAX_ACCURACY = 0.6       # accuracy by which a loss stuck at the softmax floor is suspicious
 ORDERED_TRAIN, ORDERED_EVAL = 0.5, 0.2
 PILED_UP_LEARNED, PILED_UP_LOSS, PILED_UP_ACC = 0.4, 1.2, 0.02
 JUMP_RATIO, JUMP_ABSOLUTE, JUMP_ACC = 1.1, 0.1, 0.005
-
-
-def _shared_images(train_set, eval_set) -> int:
-    """How many images the two datasets have in common, as far as their structure tells: the same dataset,
-    one a Subset of the other, or two Subsets of one dataset with indices in common."""
-    if train_set is None or eval_set is None:
-        return 0
-    if train_set is eval_set:
-        return len(eval_set)
-
-    def root(ds):
-        indices = None
-        while isinstance(ds, Subset):
-            indices = [ds.indices[i] for i in indices] if indices is not None else list(ds.indices)
-            ds = ds.dataset
-        return ds, (set(range(len(ds))) if indices is None else set(indices))
-
-    (a, ia), (b, ib) = root(train_set), root(eval_set)
-    return len(ia & ib) if a is b else 0
 
 
 def softmax_loss_floor(num_classes: int = 10) -> float:
@@ -94,34 +80,9 @@ def softmax_loss_floor(num_classes: int = 10) -> float:
     return math.log(1 + (num_classes - 1) / math.e)
 
 
-def _get(history, name: str) -> list[float]:
-    return [float(v) for v in (history.get(name, []) if isinstance(history, dict) else getattr(history, name, []))]
-
-
-def _eval_lists(history) -> tuple[list[float], list[float]]:
-    val_loss, val_acc = _get(history, "val_loss"), _get(history, "val_acc")
-    if val_loss or val_acc:
-        return val_loss, val_acc
-    return _get(history, "test_loss"), _get(history, "test_acc")
-
-
 def _not_a_count(acc: float, size: int) -> bool:
     """True when ``acc`` times ``size`` is not a whole number of images (beyond float rounding)."""
     return math.isfinite(acc) and abs(acc * size - round(acc * size)) > 1e-6 * max(1, size)
-
-
-class Evidence(NamedTuple):
-    """What the rules read: the per-epoch figures as fractions, and the facts passed by name."""
-
-    train_loss: list[float]
-    train_acc: list[float]
-    eval_loss: list[float]
-    eval_acc: list[float]
-    status: str
-    eval_size: int | None
-    shared: int                 # images the training and evaluation sets have in common
-    modes: ModeLog | None
-    num_classes: int
 
 
 def _one_hot_accuracy(e: Evidence, found: Diagnosis) -> Finding | None:
@@ -135,7 +96,22 @@ def _one_hot_accuracy(e: Evidence, found: Diagnosis) -> Finding | None:
     return None
 
 
+def _loss_below_zero(e: Evidence, found: Diagnosis) -> Finding | None:
+    below = [v for v in e.train_loss + e.eval_loss if v < 0]
+    if below:
+        return Finding(
+            NLL_ON_SCORES,
+            tr("a loss of {loss:.3g}: cross-entropy is never below 0, since it is minus the log of a probability. "
+               "nn.NLLLoss was given raw scores, which it does not turn into log-probabilities, so training "
+               "pushes the right class's score up without end.", loss=min(below)),
+            tr("use nn.CrossEntropyLoss on the raw scores (it applies log_softmax itself), or put "
+               "nn.LogSoftmax(dim=1) at the end of the model before nn.NLLLoss."))
+    return None
+
+
 def _diverged(e: Evidence, found: Diagnosis) -> Finding | None:
+    if NLL_ON_SCORES in found.mistakes:
+        return None  # scores pushed up without end overflow too; the cause is the loss, not the rate
     if e.status == "diverged" or any(not math.isfinite(v) for v in e.train_loss + e.eval_loss):
         return Finding(
             LR_TOO_HIGH,
@@ -230,10 +206,24 @@ def _evaluated_in_training_mode(e: Evidence, found: Diagnosis) -> Finding | None
         return Finding(
             NO_EVAL_MODE,
             tr("{n} forward passes without gradients (evaluations) ran in training mode, in a model with dropout or "
-               "batch norm, which behave differently there: the evaluation figures came from a randomly thinned "
-               "network.", n=e.modes.evaluations_in_train_mode),
+               "batch norm, which behave differently there: dropout thins the network at random, and batch norm "
+               "uses each batch's own statistics and updates its running ones, so the evaluation figures depend "
+               "on chance and on the batching.", n=e.modes.evaluations_in_train_mode),
             tr("call model.eval() before evaluating (and model.train() before training again)."))
     return None
+
+
+def _trained_in_eval_mode(e: Evidence, found: Diagnosis) -> Finding | None:
+    steps = e.modes.trainings_in_eval_mode if e.modes is not None and e.modes.stochastic else 0
+    if not steps:
+        return None
+    return Finding(
+        TRAIN_MODE_NOT_RESTORED,
+        tr("{n} forward passes with gradients (training steps) ran in eval mode, in a model with dropout or "
+           "batch norm: after the first evaluation the model was never put back in training mode, so dropout "
+           "stopped dropping and batch norm stopped learning its statistics.", n=steps),
+        tr("call model.train() at the start of every training epoch, since evaluation leaves the model in "
+           "eval mode. (Freezing them on purpose, as when fine-tuning, is the exception.)"))
 
 
 class Rule(NamedTuple):
@@ -245,8 +235,9 @@ class Rule(NamedTuple):
 # The rules, in the order diagnose() runs them.
 RULES = (
     Rule(ONE_HOT_ACCURACY, N_("any accuracy above 100%"), _one_hot_accuracy),
-    Rule(LR_TOO_HIGH, N_("a loss that is NaN or infinite, or a run fit() stopped as diverged (the rules below are "
-                         "then skipped)"), _diverged),
+    Rule(NLL_ON_SCORES, N_("a loss below 0, which cross-entropy never gives"), _loss_below_zero),
+    Rule(LR_TOO_HIGH, N_("a loss that is NaN or infinite, or a run fit() stopped as diverged (unless the rule above "
+                         "fired; the rules below are then skipped)"), _diverged),
     Rule(SOFTMAX_LOSS, N_("no loss below log(1 + (classes - 1)/e), 1.461 for 10 classes, while accuracy reaches "
                           "60%"), _stuck_at_the_softmax_floor),
     Rule(TESTED_ON_TRAINING, N_("an evaluation accuracy of 95% or more, or an evaluation set that shares images "
@@ -263,12 +254,30 @@ RULES = (
                                 "set's size (needs eval_size)"), _accuracy_not_a_count),
     Rule(NO_EVAL_MODE, N_("a forward pass without gradients (an evaluation) in training mode, in a model with "
                           "dropout or batch norm (needs the modes record_modes noted)"), _evaluated_in_training_mode),
+    Rule(TRAIN_MODE_NOT_RESTORED, N_("a forward pass with gradients (a training step) in eval mode, in a model with "
+                                     "dropout or batch norm (needs the modes record_modes noted)"),
+         _trained_in_eval_mode),
 )
 
 
-def rules() -> dict[str, str]:
+class RuleBook(dict):
+    """Mistake -> what its rule looks for; prints as two columns, lined up on screen in any language."""
+
+    def __str__(self) -> str:
+        width = max(map(_columns, self), default=0) + 2
+        return "\n".join(name + " " * (width - _columns(name)) + rule for name, rule in self.items())
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(str(self))
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)  # a Chinese character fills two
+
+
+def rules() -> RuleBook:
     """Each mistake and what its rule looks for, in the language helpers speaks, in the order they run."""
-    return {tr(rule.mistake): tr(rule.looks_for) for rule in RULES}
+    return RuleBook({tr(rule.mistake): tr(rule.looks_for) for rule in RULES})
 
 
 def diagnose(history, *, train_size: int | None = None, eval_size: int | None = None,
@@ -282,14 +291,7 @@ def diagnose(history, *, train_size: int | None = None, eval_size: int | None = 
     what ``record_modes(model)`` noted during the run (or during one evaluation), for the check that
     evaluation ran in eval mode.
     """
-    train_loss, train_acc = _get(history, "train_loss"), _get(history, "train_acc")
-    eval_loss, eval_acc = _eval_lists(history)
-    accs = [a for a in train_acc + eval_acc if math.isfinite(a)]
-    if accs and min(accs) >= PERCENT_FLOOR and max(accs) <= 100:  # stored in percent: read as fractions
-        train_acc, eval_acc = [a / 100 for a in train_acc], [a / 100 for a in eval_acc]
-    status = history.get("status", "") if isinstance(history, dict) else getattr(history, "status", "")
-    evidence = Evidence(train_loss, train_acc, eval_loss, eval_acc, status, eval_size,
-                        _shared_images(train_set, eval_set), modes, num_classes)
+    evidence = read_evidence(history, eval_size, train_set, eval_set, modes, num_classes)
     found = Diagnosis()
     for rule in RULES:
         finding = rule.find(evidence, found)

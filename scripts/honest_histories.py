@@ -80,6 +80,7 @@ def main() -> None:
             modes.stop()
             runs.append({"setting": name, "seed": seed, "train_size": len(train), "eval_size": len(val),
                          "evaluations_in_train_mode": modes.evaluations_in_train_mode,
+                         "trainings_in_eval_mode": modes.trainings_in_eval_mode,
                          "stochastic": modes.stochastic,
                          "history": {k: getattr(history, k) for k in
                                      ("train_loss", "train_acc", "val_loss", "val_acc")} | {"status": history.status}})

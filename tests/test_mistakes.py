@@ -168,6 +168,43 @@ def test_evaluation_in_training_mode_is_read_from_the_passes_not_from_the_mode_l
     assert len(log) == before  # stopped: nothing more is noted
 
 
+def test_a_loss_below_zero_is_nll_on_raw_scores_even_when_it_then_overflows():
+    found = diagnose({"train_loss": [-3007.5, -94251.3], "train_acc": [0.133, 0.099],
+                      "val_loss": [-16443.5, -247551.1], "val_acc": [0.098, 0.098]})
+    assert found.mistakes == [m.NLL_ON_SCORES] and "-2.48e+05" in str(found) and "CrossEntropyLoss" in str(found)
+    overflowed = diagnose({"train_loss": [-0.7, math.nan], "train_acc": [0.139, 0.097]})
+    assert overflowed.mistakes == [m.NLL_ON_SCORES]  # not "learning rate too high": the loss is the cause
+    assert diagnose({"train_loss": [0.0, 1e-9], "train_acc": [1.0, 1.0]}).mistakes != [m.NLL_ON_SCORES]
+
+
+def test_training_steps_in_eval_mode_are_a_train_mode_never_restored():
+    with_dropout = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5), nn.Linear(4, 2))
+    X, h = torch.randn(8, 4), history(**HONEST)
+
+    def one_epoch(model, restore):
+        if restore:
+            model.train()
+        model(X).sum().backward()                    # a training step
+        _evaluate_then(model, X, restore_train=False)  # evaluate() sets eval mode and leaves it
+
+    log = m.record_modes(with_dropout)
+    for _ in range(3):
+        one_epoch(with_dropout, restore=True)
+    assert diagnose(h, modes=log.stop()) == []
+
+    with_dropout.train()                               # as a fresh model starts
+    log = m.record_modes(with_dropout)
+    for _ in range(3):
+        one_epoch(with_dropout, restore=False)         # MISTAKE: no model.train() at the top of the epoch
+    found = diagnose(h, modes=log.stop())
+    assert found.mistakes == [m.TRAIN_MODE_NOT_RESTORED] and "2 forward passes with gradients" in str(found)  # the first epoch ran in train mode
+
+    plain = nn.Linear(4, 2).eval()
+    log = m.record_modes(plain)
+    plain(X).sum().backward()
+    assert diagnose(h, modes=log.stop()) == []  # no dropout, no batch norm: the mode changes nothing
+
+
 def test_every_mistake_has_a_rule_description_and_a_fix():
     assert {r.mistake for r in m.RULES} == set(m.MISTAKES) and list(m.rules()) == [r.mistake for r in m.RULES]
     found = diagnose({"train_loss": [math.inf], "train_acc": [0.1]})
@@ -189,5 +226,6 @@ def test_the_fixture_covers_settings_the_rules_were_not_tuned_on():
 def test_honest_runs_from_other_settings_show_no_mistake(run):
     """Histories trained on FashionMNIST by scripts/honest_histories.py with helpers.fit (no mistake in the loop)."""
     assert run["evaluations_in_train_mode"] == 0  # fit evaluated in eval mode: record_modes saw no such pass
+    assert run["trainings_in_eval_mode"] == 0     # and trained in train mode after every evaluation
     found = diagnose(run["history"], train_size=run["train_size"], eval_size=run["eval_size"])
     assert found == [], str(found)
