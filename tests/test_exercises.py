@@ -44,7 +44,8 @@ def test_01_batch_count(fashion, capsys):
                                    ex.check_cosine, ex.check_range_rates, ex.check_smoothing,
                                    ex.check_count_correct, ex.check_epoch_mean, ex.check_flat_features,
                                    ex.check_conv_params, ex.check_shard, ex.check_scaled_lr,
-                                   ex.check_log_uniform, ex.check_rungs])
+                                   ex.check_log_uniform, ex.check_rungs, ex.check_clip_grad_norm,
+                                   ex.check_accumulated_step])
 def test_an_unwritten_function_is_not_attempted_yet_and_gets_no_hint(check, capsys):
     def answer(*args):
         ...  # your code
@@ -373,6 +374,57 @@ def test_16_log_uniform_and_rungs(capsys):
     assert not ex.check_rungs(lambda grace, factor, max_t: list(range(grace, max_t + 1, factor)))  # adds, not multiplies
     assert "rungs(1, 2, 4) gives [1, 3], ASHA compares trials after epochs [1, 2, 4]" \
         in capsys.readouterr().out
+
+
+def test_17_clip_grad_norm(capsys):
+    assert ex.check_clip_grad_norm(solved("17_clipping_accumulation", 0)["clip_grad_norm"])
+    capsys.readouterr()
+
+    @torch.no_grad()
+    def per_tensor(params, max_norm):  # each tensor clipped on its own: the step changes direction
+        total = torch.sqrt(sum((p.grad ** 2).sum() for p in params))
+        for p in params:
+            p.grad.mul_(min(1.0, max_norm / (float(p.grad.norm()) + 1e-6)))
+        return total
+
+    assert not ex.check_clip_grad_norm(per_tensor)
+    assert "Each tensor looks clipped on its own" in capsys.readouterr().out
+
+    @torch.no_grad()
+    def returns_after(params, max_norm):  # the norm after clipping, not before
+        torch.nn.utils.clip_grad_norm_(params, max_norm)
+        return torch.sqrt(sum((p.grad ** 2).sum() for p in params))
+
+    assert not ex.check_clip_grad_norm(returns_after)
+    assert "returns the total norm before clipping" in capsys.readouterr().out
+
+
+def test_17_accumulated_step(capsys):
+    assert ex.check_accumulated_step(solved("17_clipping_accumulation", 1)["accumulated_step"])
+    capsys.readouterr()
+
+    def by_count(model, loss_fn, optimizer, micro_batches):  # right only for equal sizes
+        optimizer.zero_grad()
+        for X, y in micro_batches:
+            (loss_fn(model(X), y) / len(micro_batches)).backward()
+        optimizer.step()
+
+    def unweighted(model, loss_fn, optimizer, micro_batches):
+        optimizer.zero_grad()
+        for X, y in micro_batches:
+            loss_fn(model(X), y).backward()
+        optimizer.step()
+
+    def stale(model, loss_fn, optimizer, micro_batches):  # no zero_grad: the old gradients join in
+        images = sum(len(y) for _, y in micro_batches)
+        for X, y in micro_batches:
+            (loss_fn(model(X), y) * len(y) / images).backward()
+        optimizer.step()
+
+    for wrong, hint in ((by_count, "only when they are all the same size"), (unweighted, "three times too long"),
+                        (stale, "Clear the gradients once")):
+        assert not ex.check_accumulated_step(wrong)
+        assert hint in capsys.readouterr().out, wrong.__name__
 
 
 def test_a_learners_function_runs_once_per_case(capsys):

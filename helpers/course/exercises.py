@@ -1075,7 +1075,7 @@ def check_rungs(rungs: Callable[[int, int, int], list]) -> Outcome:
     """Check the epochs at which an ASHA scheduler compares trials: grace_period times powers of the factor."""
     for grace, factor, max_t in ((1, 2, 4), (1, 3, 27), (2, 2, 20), (1, 4, 10), (5, 2, 5)):
         try:
-            rungs(grace, factor, max_t)
+            answer = rungs(grace, factor, max_t)
         except Exception as exc:  # the learner's code, run once; say how it failed
             return _report(False, "", tr("rungs({grace}, {factor}, {max_t}) failed with {failed}.",
                                          grace=grace, factor=factor, max_t=max_t, failed=_failure(exc)))
@@ -1083,7 +1083,7 @@ def check_rungs(rungs: Callable[[int, int, int], list]) -> Outcome:
         while t <= max_t:
             want.append(t)
             t *= factor
-        got = _int_list(rungs(grace, factor, max_t))
+        got = _int_list(answer)
         if got != want:
             return _report(False, "", tr(
                 "rungs({grace}, {factor}, {max_t}) gives {got}, ASHA compares trials after epochs {want}: "
@@ -1091,3 +1091,91 @@ def check_rungs(rungs: Callable[[int, int, int], list]) -> Outcome:
                 grace=grace, factor=factor, max_t=max_t, got=got, want=want))
     return _report(True, tr("after each rung only about the best 1/reduction_factor of the trials go on, "
                             "so most of the epochs go to the promising ones."), "")
+
+
+# --- 17_clipping_accumulation -------------------------------------------------------------------
+
+def _with_gradients(seed: int, scale: float) -> nn.Module:
+    """The tiny problem's model with the gradients of its loss times ``scale`` (to put the norm where we want)."""
+    model, X, y = _tiny_problem(seed)
+    (scale * nn.functional.cross_entropy(model(X), y)).backward()
+    return model
+
+
+@exercise("clip")
+def check_clip_grad_norm(clip: Callable[[list, float], float]) -> Outcome:
+    """Check a hand-written clipping by the total norm against ``torch.nn.utils.clip_grad_norm_``."""
+    for seed, scale, max_norm in ((0, 50.0, 1.0), (1, 0.1, 5.0), (2, 20.0, 0.5)):
+        mine, ref = _with_gradients(seed, scale), _with_gradients(seed, scale)
+        try:
+            got = clip(list(mine.parameters()), max_norm)
+        except Exception as exc:  # the learner's code, run once; say how it failed
+            return _report(False, "", tr("clip_grad_norm(params, {max_norm}) failed with {failed}.",
+                                         max_norm=max_norm, failed=_failure(exc)))
+        want = float(torch.nn.utils.clip_grad_norm_(ref.parameters(), max_norm))
+        grads = [(a.grad, b.grad) for a, b in zip(mine.parameters(), ref.parameters())]
+        if got is None or not math.isclose(float(got), want, rel_tol=1e-5):
+            return _report(False, "", tr(
+                "your function returns {got}; clip_grad_norm_ returns the total norm before clipping, {want:.6g}: "
+                "the square root of the sum of every gradient entry squared, over all the parameters.",
+                got=got, want=want))
+        if not all(torch.allclose(a, b, rtol=1e-5, atol=1e-8) for a, b in grads):
+            per_tensor = all(float(a.norm()) <= max_norm * (1 + 1e-5) for a, _ in grads)
+            return _report(False, "", tr(
+                "with max_norm {max_norm} and a total norm of {total:.4g}, your gradients differ from "
+                "clip_grad_norm_'s. ", max_norm=max_norm, total=want) + (tr(
+                "Each tensor looks clipped on its own; clip_grad_norm_ scales every gradient by the same factor, "
+                "max_norm / (total + 1e-6), so the direction of the whole step stays.") if per_tensor else tr(
+                "Scale every gradient in place (p.grad.mul_(factor)) by max_norm / (total + 1e-6), and only "
+                "when that factor is below 1.")))
+    return _report(True, tr("your clipping matches clip_grad_norm_: one factor for every gradient, so the step "
+                            "keeps its direction and only its length is capped."), "")
+
+
+def _micro_batches(seed: int):
+    model, X, y = _tiny_problem(seed)  # 16 samples, in micro-batches of 6, 6 and 4
+    return model, X, y, [(X[:6], y[:6]), (X[6:12], y[6:12]), (X[12:], y[12:])]
+
+
+def _stepped(seed: int, lr: float, losses: Callable) -> nn.Module:
+    """The tiny model after one SGD step on the gradients of ``losses(model, micro_batches)``, summed."""
+    model, _, _, parts = _micro_batches(seed)
+    for loss in losses(model, parts):
+        loss.backward()
+    torch.optim.SGD(model.parameters(), lr=lr).step()
+    return model
+
+
+@exercise("step")
+def check_accumulated_step(step: Callable) -> Outcome:
+    """Check one optimizer step accumulated over unequal micro-batches against one step on the whole batch."""
+    loss_fn = nn.CrossEntropyLoss()
+    mine, X, y, parts = _micro_batches(4)
+    optimizer = torch.optim.SGD(mine.parameters(), lr=0.5)
+    for p in mine.parameters():   # stale gradients from an earlier batch: a step must not use them
+        p.grad = torch.ones_like(p)
+    try:
+        step(mine, loss_fn, optimizer, parts)
+    except Exception as exc:  # the learner's code, run once; say how it failed
+        return _report(False, "", tr("accumulated_step(model, loss_fn, optimizer, micro_batches) failed with "
+                                     "{failed}.", failed=_failure(exc)))
+    whole = _stepped(4, 0.5, lambda m, _: [loss_fn(m(X), y)])
+    if _same_parameters(mine, whole):
+        return _report(True, tr("one step over micro-batches of 6, 6 and 4 equals one step over the 16 at once: "
+                                "each micro-batch's mean loss weighted by its share of the images."), "")
+    wrong = {
+        tr("each backward() adds to .grad, so summing the micro-batches' mean losses makes a step three times "
+           "too long: weight each loss by len(y) / the number of images in the whole batch."):
+            lambda m, ps: [loss_fn(m(a), b) for a, b in ps],
+        tr("dividing by the number of micro-batches is right only when they are all the same size; these hold "
+           "6, 6 and 4 images, so weight each loss by len(y) / the whole batch's size instead."):
+            lambda m, ps: [loss_fn(m(a), b) / len(ps) for a, b in ps],
+    }
+    for hint, losses in wrong.items():
+        if _same_parameters(mine, _stepped(4, 0.5, losses)):
+            return _report(False, "", hint)
+    return _report(False, "", tr(
+        "your parameters differ from one step over the whole batch. Clear the gradients once, before the "
+        "micro-batches (the model came with stale ones); call backward() on each weighted loss; step once, "
+        "after the last."))
+
