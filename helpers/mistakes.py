@@ -221,7 +221,7 @@ def _trained_in_eval_mode(e: Evidence, found: Diagnosis) -> Finding | None:
         TRAIN_MODE_NOT_RESTORED,
         tr("{n} forward passes with gradients (training steps) ran in eval mode, in a model with dropout or "
            "batch norm: after the first evaluation the model was never put back in training mode, so dropout "
-           "stopped dropping and batch norm stopped learning its statistics.", n=steps),
+           "stopped dropping and batch norm stopped updating its running statistics.", n=steps),
         tr("call model.train() at the start of every training epoch, since evaluation leaves the model in "
            "eval mode. (Freezing them on purpose, as when fine-tuning, is the exception.)"))
 

@@ -7,6 +7,7 @@ a report to Tune after every epoch; ``run_sweep`` is the ``tune.Tuner`` of 16_sw
 from __future__ import annotations
 
 import math
+import os
 import tempfile
 
 import torch
@@ -41,9 +42,10 @@ def subset(data: InMemoryDataset, n: int) -> InMemoryDataset:
 
 
 def train_mlp(config: dict, train_data, val_data, epochs: int) -> None:
-    """One trial: the series' MLP and loop, SGD with ``config``'s lr, momentum and batch size.
+    """One trial: the series' MLP and loop, SGD with ``config``'s lr, momentum, batch size (and seed, 0 if absent).
 
-    After every epoch it reports the validation accuracy (and loss) to Tune, which may stop it there.
+    After every epoch it reports the validation accuracy (and loss) to Tune, which may stop it there, with
+    a checkpoint of the weights (``model.pt`` in the checkpoint's folder).
     """
     from ray import tune
 
@@ -61,7 +63,17 @@ def train_mlp(config: dict, train_data, val_data, epochs: int) -> None:
             tune.report({"val_acc": 0.0, "val_loss": math.inf, "epoch": epoch, "diverged": True})
             return
         val = test_loop(val_loader, model, loss_fn)
-        tune.report({"val_acc": val.accuracy, "val_loss": val.loss, "epoch": epoch, "diverged": False})
+        with tempfile.TemporaryDirectory() as folder:  # Tune copies the folder into the trial's storage
+            torch.save(model.state_dict(), os.path.join(folder, "model.pt"))
+            tune.report({"val_acc": val.accuracy, "val_loss": val.loss, "epoch": epoch, "diverged": False},
+                        checkpoint=tune.Checkpoint.from_directory(folder))
+
+
+def load_checkpoint_weights(checkpoint, model: nn.Module) -> nn.Module:
+    """Load the weights a trial saved in ``checkpoint`` (a Tune ``Checkpoint``) into ``model``; return it."""
+    with checkpoint.as_directory() as folder:
+        model.load_state_dict(torch.load(os.path.join(folder, "model.pt"), weights_only=True))
+    return model
 
 
 def search_space() -> dict:
@@ -80,10 +92,9 @@ def run_sweep(train_data, val_data, num_samples: int = 12, max_epochs: int = 4, 
     """Run ``num_samples`` trials of ``train_mlp`` under an ASHA scheduler; return Tune's ``ResultGrid``.
 
     Ray starts on this machine's cores unless ``ray.init(address=...)`` was called first (a cluster);
-    ``max_concurrent`` caps how many trials run at once (default: one per core).
+    ``max_concurrent`` caps how many trials run at once (default: one per core). Each trial keeps one
+    checkpoint, from its epoch with the best validation accuracy.
     """
-    import os
-
     os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")  # Tune's plain output, quiet at verbose=0
     ray, tune = require_ray()
     from ray.tune.schedulers import ASHAScheduler
@@ -100,7 +111,10 @@ def run_sweep(train_data, val_data, num_samples: int = 12, max_epochs: int = 4, 
             scheduler=ASHAScheduler(max_t=max_epochs, grace_period=grace_period, reduction_factor=reduction_factor),
             search_alg=BasicVariantGenerator(random_state=seed), reuse_actors=True,
         ),
-        run_config=tune.RunConfig(storage_path=storage or tempfile.mkdtemp(prefix="sweep-"), verbose=0),
+        run_config=tune.RunConfig(storage_path=storage or tempfile.mkdtemp(prefix="sweep-"), verbose=0,
+                                  checkpoint_config=tune.CheckpointConfig(
+                                      num_to_keep=1, checkpoint_score_attribute="val_acc",
+                                      checkpoint_score_order="max")),
     )
     return tuner.fit()
 

@@ -398,6 +398,29 @@ def test_17_clip_grad_norm(capsys):
     assert not ex.check_clip_grad_norm(returns_after)
     assert "returns the total norm before clipping" in capsys.readouterr().out
 
+    @torch.no_grad()
+    def always_scales(params, max_norm):  # scales up too, when the norm is below the cap
+        params = list(params)
+        total = torch.sqrt(sum((p.grad ** 2).sum() for p in params))
+        for p in params:
+            p.grad.mul_(max_norm / (total + 1e-6))
+        return total
+
+    assert not ex.check_clip_grad_norm(always_scales)
+    assert "already below max_norm" in capsys.readouterr().out
+
+    @torch.no_grad()
+    def reads_twice(params, max_norm):  # a generator is empty by the second loop: nothing gets clipped
+        total = torch.sqrt(sum((p.grad ** 2).sum() for p in params))
+        factor = max_norm / (total + 1e-6)
+        if factor < 1:
+            for p in params:
+                p.grad.mul_(factor)
+        return total
+
+    assert not ex.check_clip_grad_norm(reads_twice)
+    assert "make a list of it first" in capsys.readouterr().out
+
 
 def test_17_accumulated_step(capsys):
     assert ex.check_accumulated_step(solved("17_clipping_accumulation", 1)["accumulated_step"])
@@ -421,8 +444,13 @@ def test_17_accumulated_step(capsys):
             (loss_fn(model(X), y) * len(y) / images).backward()
         optimizer.step()
 
+    def joined(model, loss_fn, optimizer, micro_batches):  # one big forward pass: not accumulation
+        optimizer.zero_grad()
+        loss_fn(model(torch.cat([X for X, _ in micro_batches])), torch.cat([y for _, y in micro_batches])).backward()
+        optimizer.step()
+
     for wrong, hint in ((by_count, "only when they are all the same size"), (unweighted, "three times too long"),
-                        (stale, "Clear the gradients once")):
+                        (stale, "Clear the gradients once"), (joined, "Run each micro-batch through the model")):
         assert not ex.check_accumulated_step(wrong)
         assert hint in capsys.readouterr().out, wrong.__name__
 

@@ -1,9 +1,13 @@
 """helpers.sweeps: a small Ray Tune sweep on real data, ASHA stopping the poor trials, and the messages."""
 
+import json
 import math
 import sys
 
 import pytest
+from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
+from torch import nn
+from torch.utils.data import DataLoader
 
 from helpers.runs import RunSettings
 from helpers.sweeps import best_settings, plot_sweep, require_ray, subset, sweep_rows, train_mlp
@@ -62,6 +66,18 @@ def test_sweep_on_ray_tune_reports_every_epoch_and_asha_stops_the_poor_trials(fa
     for result in results:  # a report after every epoch it ran
         epochs = list(result.metrics_dataframe["epoch"])
         assert epochs == list(range(1, len(epochs) + 1))
+    for result in results:  # one checkpoint kept per trial, from its best epoch
+        assert len(result.best_checkpoints) == 1
+        saved = result.best_checkpoints[0][1]
+        assert saved["val_acc"] == max(result.metrics_dataframe["val_acc"])
+    from helpers import NeuralNetwork, test_loop
+    from helpers.sweeps import load_checkpoint_weights
+
+    best = results.get_best_result()
+    checkpoint, saved = best.best_checkpoints[0]
+    model = load_checkpoint_weights(checkpoint, NeuralNetwork())
+    again = test_loop(DataLoader(val, batch_size=500), model, nn.CrossEntropyLoss())
+    assert abs(again.accuracy - saved["val_acc"]) < 0.002  # the weights the trial measured, loaded back
     rows = sweep_rows(results)
     ran = {row["lr"]: row["epochs"] for row in rows}
     # Ray may start the first two trials in either order, so the good rate that reaches rung 1 first goes on
@@ -94,3 +110,40 @@ def test_the_installed_ray_has_every_tune_name_helpers_sweeps_calls():
             if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "tune"}
     assert {"report", "RunConfig", "Tuner", "TuneConfig"} <= used
     assert not [name for name in sorted(used) if not hasattr(tune, name)], f"Ray {ray.__version__} lacks them"
+
+
+@pytest.mark.slow  # importing Ray Tune takes seconds
+def test_the_notebooks_trial_reports_what_the_helpers_trial_reports(fashion_like, monkeypatch):
+    """16's trial, as the notebook writes it, against helpers.sweeps.train_mlp: the same reports, epoch by epoch,
+    each with a checkpoint that holds the weights."""
+    import torch
+    from ray import tune
+
+    import helpers
+
+    cells = json.loads((REPO / "notebooks" / "16_sweeps.ipynb").read_text(encoding="utf-8"))["cells"]
+    trial = next("".join(c["source"]) for c in cells if "def train_mlp(" in "".join(c["source"]))
+    namespace = {"torch": torch, "nn": nn, "tune": tune, "os": __import__("os"), "tempfile": __import__("tempfile"),
+                 **{name: getattr(helpers, name) for name in ("NeuralNetwork", "make_loaders", "set_seed",
+                                                              "test_loop", "train_loop")},
+                 "Diverged": helpers.Diverged}
+    exec(trial, namespace)
+
+    def reports_of(train_mlp, config):
+        reports = []
+
+        def report(metrics, checkpoint=None):
+            with checkpoint.as_directory() as folder:  # the weights are there while the report is made
+                saved = torch.load(f"{folder}/model.pt", weights_only=True)
+            reports.append((metrics, sorted(saved)))
+
+        monkeypatch.setattr(tune, "report", report)
+        train_mlp(config, subset(fashion_like.train, 512), subset(fashion_like.test, 256), epochs=2)
+        return reports
+
+    for config in ({"lr": 0.05, "momentum": 0.9, "batch_size": 64}, {"lr": 0.1, "momentum": 0.0, "batch_size": 32,
+                                                                       "seed": 1}):
+        mine, theirs = reports_of(namespace["train_mlp"], config), reports_of(train_mlp, config)
+        assert [m for m, _ in mine] == [m for m, _ in theirs] and len(mine) == 2
+        assert mine[0][1] == theirs[0][1] == sorted(helpers.NeuralNetwork().state_dict())
+

@@ -1107,8 +1107,9 @@ def check_clip_grad_norm(clip: Callable[[list, float], float]) -> Outcome:
     """Check a hand-written clipping by the total norm against ``torch.nn.utils.clip_grad_norm_``."""
     for seed, scale, max_norm in ((0, 50.0, 1.0), (1, 0.1, 5.0), (2, 20.0, 0.5)):
         mine, ref = _with_gradients(seed, scale), _with_gradients(seed, scale)
+        params = mine.parameters() if seed == 2 else list(mine.parameters())  # as the loop calls it: a generator
         try:
-            got = clip(list(mine.parameters()), max_norm)
+            got = clip(params, max_norm)
         except Exception as exc:  # the learner's code, run once; say how it failed
             return _report(False, "", tr("clip_grad_norm(params, {max_norm}) failed with {failed}.",
                                          max_norm=max_norm, failed=_failure(exc)))
@@ -1120,6 +1121,16 @@ def check_clip_grad_norm(clip: Callable[[list, float], float]) -> Outcome:
                 "the square root of the sum of every gradient entry squared, over all the parameters.",
                 got=got, want=want))
         if not all(torch.allclose(a, b, rtol=1e-5, atol=1e-8) for a, b in grads):
+            if want < max_norm:
+                return _report(False, "", tr(
+                    "the total norm, {total:.4g}, is already below max_norm {max_norm}, so the factor is above 1: "
+                    "leave the gradients as they are, and clip only when the factor is below 1.",
+                    total=want, max_norm=max_norm))
+            if seed == 2 and all(torch.equal(a, _with_gradients(seed, scale).get_parameter(n).grad)
+                                 for (n, _), (a, _) in zip(mine.named_parameters(), grads)):
+                return _report(False, "", tr(
+                    "called with model.parameters(), a generator, your function read it once to add up the "
+                    "norm and found nothing left to clip: make a list of it first (params = list(params))."))
             per_tensor = all(float(a.norm()) <= max_norm * (1 + 1e-5) for a, _ in grads)
             return _report(False, "", tr(
                 "with max_norm {max_norm} and a total norm of {total:.4g}, your gradients differ from "
@@ -1154,18 +1165,26 @@ def check_accumulated_step(step: Callable) -> Outcome:
     optimizer = torch.optim.SGD(mine.parameters(), lr=0.5)
     for p in mine.parameters():   # stale gradients from an earlier batch: a step must not use them
         p.grad = torch.ones_like(p)
+    rows = []
+    watch = mine.register_forward_pre_hook(lambda module, inputs: rows.append(len(inputs[0])))
     try:
         step(mine, loss_fn, optimizer, parts)
     except Exception as exc:  # the learner's code, run once; say how it failed
         return _report(False, "", tr("accumulated_step(model, loss_fn, optimizer, micro_batches) failed with "
                                      "{failed}.", failed=_failure(exc)))
+    finally:
+        watch.remove()
+    if rows and max(rows) > max(len(b) for _, b in parts):
+        return _report(False, "", tr("the model saw {n} images in one forward pass: joining the micro-batches needs "
+                                     "the big batch's memory, which accumulation is there to avoid. Run each "
+                                     "micro-batch through the model on its own.", n=max(rows)))
     whole = _stepped(4, 0.5, lambda m, _: [loss_fn(m(X), y)])
     if _same_parameters(mine, whole):
         return _report(True, tr("one step over micro-batches of 6, 6 and 4 equals one step over the 16 at once: "
                                 "each micro-batch's mean loss weighted by its share of the images."), "")
     wrong = {
-        tr("each backward() adds to .grad, so summing the micro-batches' mean losses makes a step three times "
-           "too long: weight each loss by len(y) / the number of images in the whole batch."):
+        tr("each backward() adds to .grad, so summing the micro-batches' mean losses makes a step about three "
+           "times too long: weight each loss by len(y) / the number of images in the whole batch."):
             lambda m, ps: [loss_fn(m(a), b) for a, b in ps],
         tr("dividing by the number of micro-batches is right only when they are all the same size; these hold "
            "6, 6 and 4 images, so weight each loss by len(y) / the whole batch's size instead."):
