@@ -48,16 +48,19 @@ class SmallCNN(nn.Module):
 
     Each block is a 3x3 convolution (padding 1 keeps the side), ReLU, and a 2x2 max-pool that halves the
     side: 32 -> 16 -> 8, so the first linear layer sees 64 channels of 8x8. ``widths`` sets the number of
-    filters in the two blocks.
+    filters in the two blocks; ``batch_norm`` puts a ``BatchNorm2d`` after each convolution.
     """
 
-    def __init__(self, channels: int = 3, side: int = 32, num_classes: int = 10, widths: tuple[int, int] = (32, 64)):
+    def __init__(self, channels: int = 3, side: int = 32, num_classes: int = 10, widths: tuple[int, int] = (32, 64),
+                 batch_norm: bool = False):
         super().__init__()
         first, second = widths
-        self.features = nn.Sequential(
-            nn.Conv2d(channels, first, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(first, second, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        )
+
+        def block(c_in: int, c_out: int) -> list[nn.Module]:
+            norm = [nn.BatchNorm2d(c_out)] if batch_norm else []
+            return [nn.Conv2d(c_in, c_out, kernel_size=3, padding=1), *norm, nn.ReLU(), nn.MaxPool2d(2)]
+
+        self.features = nn.Sequential(*block(channels, first), *block(first, second))
         self.classifier = nn.Sequential(
             nn.Flatten(), nn.Linear(second * (side // 4) ** 2, 128), nn.ReLU(), nn.Linear(128, num_classes),
         )

@@ -9,6 +9,9 @@ in this process and, through an IPython start-up file, in a notebook's kernel.
 
 import os
 import pickle
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -153,3 +156,20 @@ def test_notebook_14_runs_end_to_end_on_a_stand_in(tmp_path, monkeypatch, standi
     assert "test accuracy" in text and "Not attempted yet" in text
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 2  # the photographs and the curves
+
+
+@pytest.mark.slow
+def test_notebook_14_passes_nbval_with_the_data_where_the_real_data_goes(tmp_path, monkeypatch, standin):
+    """On a machine that has CIFAR-10 nbval runs 14 too: its checked cells must pass there. The stand-in goes
+    where a learner's download puts the real data (data/ beside notebooks/), with no CIFAR10_DIR."""
+    monkeypatch.delenv(offline.CIFAR_ENV_VAR, raising=False)
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(REPO / "notebooks" / "14_cifar10.ipynb", tmp_path / "notebooks")
+    write_fake_cifar10(tmp_path / "data")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+                           "--nbval-current-env", "notebooks/14_cifar10.ipynb"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout and "failed" not in done.stdout
+
