@@ -92,8 +92,8 @@ def run_sweep(train_data, val_data, num_samples: int = 12, max_epochs: int = 4, 
     """Run ``num_samples`` trials of ``train_mlp`` under an ASHA scheduler; return Tune's ``ResultGrid``.
 
     Ray starts on this machine's cores unless ``ray.init(address=...)`` was called first (a cluster);
-    ``max_concurrent`` caps how many trials run at once (default: one per core). Each trial keeps one
-    checkpoint, from its epoch with the best validation accuracy.
+    ``max_concurrent`` caps how many trials run at once (default: one per logical CPU). Each trial keeps the
+    checkpoint from its epoch with the best validation accuracy (and, until it ends, its latest one).
     """
     os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")  # Tune's plain output, quiet at verbose=0
     ray, tune = require_ray()
