@@ -52,8 +52,9 @@ def range_test(model: nn.Module, train_loader, loss_fn, optimizer: torch.optim.O
                end_lr: float = 10.0, steps: int = 200, beta: float = 0.98, blowup: float = 4.0,
                device=None) -> RangeTest:
     """Train for up to ``steps`` batches with a rate growing by the same factor each batch, from ``start_lr`` to
-    ``end_lr``; stop once the smoothed loss passes ``blowup`` times its lowest. The model, the optimizer, the random
-    state and the loader's shuffling are put back as they were, so the test changes nothing but the result.
+    ``end_lr``; stop once the smoothed loss passes ``blowup`` times its lowest. The model (weights and mode), the
+    optimizer, the random state and the loader's shuffling are put back as they were, so the test changes nothing
+    but the result.
     """
     if not 0 < start_lr < end_lr:
         raise ValueError(tr("start_lr must be above 0 and below end_lr, got {start_lr} and {end_lr}; 1e-5 and 10 "
@@ -63,6 +64,7 @@ def range_test(model: nn.Module, train_loader, loss_fn, optimizer: torch.optim.O
                             steps=steps))
     device = require_device(model, device)
     saved_model, saved_optimizer = copy.deepcopy(model.state_dict()), copy.deepcopy(optimizer.state_dict())
+    was_training = model.training
     saved_rng = torch.get_rng_state()
     generator = getattr(train_loader, "generator", None)
     saved_order = generator.get_state() if generator is not None else None
@@ -100,6 +102,7 @@ def range_test(model: nn.Module, train_loader, loss_fn, optimizer: torch.optim.O
                 break
     finally:
         model.load_state_dict(saved_model)
+        model.train(was_training)
         optimizer.load_state_dict(saved_optimizer)
         torch.set_rng_state(saved_rng)
         if generator is not None:

@@ -156,6 +156,10 @@ def resume(path: str | None, model, optimizer, schedule, world: int, batch_size:
     optimizer.load_state_dict(state["optimizer"])
     schedule.load_state_dict(state["schedule"])
     torch.set_rng_state(state["rng"].cpu())
+    # The optimizer's state holds the rate the old run's schedule set; this run's schedule decides it from here
+    # (after a restart with another world size and --scale-lr, the two differ).
+    for group, rate, base in zip(optimizer.param_groups, schedule.lr_lambdas, schedule.base_lrs):
+        group["lr"] = base * rate(schedule.last_epoch)
     said = f"resumed from {path}: epoch {state['epoch']} finished, {state['steps']} steps taken"
     was, now = state["world_size"] * state["batch_size"], world * batch_size
     if was != now:  # an elastic restart with more or fewer processes: it goes on, but not as the old run would have

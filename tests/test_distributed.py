@@ -228,3 +228,33 @@ def test_distributed_the_schedule_steps_every_batch_and_the_figures_are_averaged
         correct += (logits.argmax(1) == y).sum().item()
     assert state["train_loss"] == pytest.approx(total_loss / 1280, abs=1e-5)
     assert state["train_acc"] == pytest.approx(correct / 1280, abs=1e-9)
+
+
+def test_distributed_a_resume_with_another_world_size_steps_at_the_new_schedules_rate(tmp_path):
+    """The saved optimizer carries the old run's rate; after a restart on twice the processes with --scale-lr,
+    the first step must use the new schedule's rate, twice the old one."""
+    from types import SimpleNamespace
+
+    def schedule(optimizer, world):
+        return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: train_ddp.learning_rate(
+            step, 0.1, 64, world * 64, 0) / 0.1)
+
+    old_net = nn.Linear(2, 2)
+    old_opt = torch.optim.SGD(old_net.parameters(), lr=0.1)
+    old_schedule = schedule(old_opt, world=1)
+    for _ in range(5):
+        old_opt.step()
+        old_schedule.step()
+    path = tmp_path / "run.pt"
+    torch.save({"model": old_net.state_dict(), "optimizer": old_opt.state_dict(), "schedule": old_schedule.state_dict(),
+                "epoch": 1, "steps": 5, "world_size": 1, "batch_size": 64, "rng": torch.get_rng_state()}, path)
+
+    net = nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+    new_schedule = schedule(optimizer, world=2)
+    done, steps, said = train_ddp.resume(str(path), SimpleNamespace(module=net), optimizer, new_schedule, world=2,
+                                         batch_size=64, device="cpu")
+    assert (done, steps) == (1, 5) and "global batch is now 128" in said
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.2)  # not the 0.1 the old optimizer saved
+    assert torch.equal(net.weight, old_net.weight)
+

@@ -60,7 +60,9 @@ def test_it_puts_back_the_model_the_optimizer_the_random_state_and_the_order(par
     weights = {k: v.clone() for k, v in model.state_dict().items()}
     state = {k: v.clone() for k, v in optimizer.state[next(model.parameters())].items()}
     rng, order = torch.get_rng_state(), train.generator.get_state()
+    model.eval()  # left in eval mode by an evaluation: the test trains in train mode, then puts the mode back
     range_test(model, train, nn.CrossEntropyLoss(), optimizer, steps=40)
+    assert not model.training
     assert all(torch.equal(weights[k], v) for k, v in model.state_dict().items())
     after = optimizer.state[next(model.parameters())]
     assert all(torch.equal(state[k], after[k]) for k in state)
