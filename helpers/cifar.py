@@ -8,11 +8,12 @@ from typing import NamedTuple
 import torch
 from torchvision import datasets
 
-from .course.i18n import tr
+from .course.i18n import N_, tr
 from .course.offline import DataError, prepare_cifar10
 from .data import InMemoryDataset
 
-CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+CLASSES = (N_("airplane"), N_("automobile"), N_("bird"), N_("cat"), N_("deer"), N_("dog"), N_("frog"), N_("horse"),
+           N_("ship"), N_("truck"))  # N_: plots show them in the learner's language
 
 
 class ByteImages(InMemoryDataset):

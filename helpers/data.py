@@ -9,22 +9,13 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 from torchvision import datasets
 
-from .course.i18n import tr
+from .course.i18n import N_, tr
 from .course.offline import DataError, prepare_fashion_mnist  # noqa: F401  (finds the files offline first)
 from .guards import require_batch_size
 
-CLASSES = (
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-)
+# The names torchvision gives the ten classes; N_ lists them for translation (plots show them in the learner's language).
+CLASSES = (N_("T-shirt/top"), N_("Trouser"), N_("Pullover"), N_("Dress"), N_("Coat"), N_("Sandal"), N_("Shirt"),
+           N_("Sneaker"), N_("Bag"), N_("Ankle boot"))
 
 
 class InMemoryDataset(Dataset):

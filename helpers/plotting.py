@@ -168,11 +168,11 @@ def plot_images(images, labels, classes: Sequence[str], predictions=None, ncols:
             ax.imshow(image.transpose(1, 2, 0).clip(0, 1))
         else:
             ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
-        truth = classes[int(labels[i])]
+        truth = tr(classes[int(labels[i])])  # the class name in the learner's language
         if predictions is None:
             ax.set_title(truth, fontsize=9)
         else:
-            guess = classes[int(predictions[i])]
+            guess = tr(classes[int(predictions[i])])
             wrong = guess != truth
             ax.set_title(tr("{guess}\n(is {truth})", guess=guess, truth=truth) if wrong else guess, fontsize=8,
                          color=COLORS[3] if wrong else "black")

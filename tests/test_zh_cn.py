@@ -239,6 +239,17 @@ def test_plots_draw_chinese_without_missing_glyphs(chinese):
     plt.close(fig)
 
 
+def test_image_grids_name_the_classes_in_chinese(chinese):
+    images = torch.zeros(3, 1, 28, 28)
+    fig = helpers.plot_images(images, [0, 9, 5], helpers.CLASSES, predictions=[0, 7, 5], ncols=3)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["T恤/上衣", "运动鞋\n（实为 踝靴）", "凉鞋"]
+    plt.close(fig)
+    from helpers import cifar
+
+    assert [i18n.translated(name, "zh-CN") for name in cifar.CLASSES[:3]] == ["飞机", "汽车", "鸟"]
+
+
 def test_the_glyph_check_can_fail():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
