@@ -42,7 +42,8 @@ class InMemoryDataset(Dataset):
 
     def __repr__(self) -> str:
         shape = list(self.images.shape[1:])
-        return f"InMemoryDataset({len(self)} images of shape {shape}, {len(self.classes)} classes)"
+        return tr("InMemoryDataset({n} images of shape {shape}, {classes} classes)", n=len(self), shape=shape,
+                  classes=len(self.classes))
 
 
 class FashionMNIST(NamedTuple):

@@ -33,10 +33,28 @@ def lesson_modules() -> list[Path]:
 
 
 def test_the_two_rooms_exist():
-    machinery = {p.stem for p in (HELPERS / "course").glob("*.py")}
+    course = HELPERS / "course"
+    machinery = {p.stem for p in course.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
     assert {"exercises", "progress", "doctor", "offline", "i18n"} <= machinery
     assert not {"exercises", "progress", "doctor", "i18n", "offline"} & {p.stem for p in lesson_modules()}
     assert (HELPERS / "course" / "locale" / "zh_CN" / "LC_MESSAGES" / "helpers.po").exists()
+
+
+def test_each_notebooks_checks_live_in_a_module_named_after_it():
+    """helpers/course/exercises/ holds one module per notebook with exercises (optimizer.py for 04_optimizer),
+    and every check a notebook calls is defined in its own notebook's module."""
+    import re
+
+    from helpers.course import exercises
+
+    topics = {p.stem.split("_", 1)[1] for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb") if ".zh-CN" not in p.name}
+    modules = {p.stem for p in (HELPERS / "course" / "exercises").glob("*.py")} - {"__init__", "checking"}
+    assert modules <= topics, f"modules named after no notebook: {sorted(modules - topics)}"
+    for path in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"):
+        topic = path.stem.removesuffix(".zh-CN").split("_", 1)[1]
+        for name in set(re.findall(r"\b(check_[a-z_]+)\(", path.read_text(encoding="utf-8"))):
+            defined = getattr(exercises, name).__module__
+            assert defined == f"helpers.course.exercises.{topic}", f"{path.name} calls {name}, defined in {defined}"
 
 
 def test_a_lesson_module_takes_from_the_machinery_only_the_seam():
