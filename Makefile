@@ -1,4 +1,4 @@
-# make lab        set everything up, then open the series in JupyterLab
+# make lab        set everything up, then open the series in JupyterLab (EDITION=zh-CN: the Simplified Chinese one)
 # make setup      the course's .venv alone (PyTorch, requirements.txt, helpers), without opening anything
 # make test       set everything up, then run every test (unit tests, every notebook, the English ones twice, the browser test)
 # make test-fast  the unit tests alone, in under 30 s (make test runs the slow ones too)
@@ -19,6 +19,8 @@ BIN    := $(VENV)/bin
 DATA   := data
 TORCH_BUILD ?= auto
 LOCK   := requirements-lock.txt
+# Each edition of the series has a folder of its own in notebooks/: en (the default) or zh-CN.
+EDITION ?= en
 FLOOR  := .venv-floor
 # JupyterLab refuses to run as root unless told; CI and some containers are root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -37,16 +39,20 @@ endif
 # thread per process leaves a core idle, so it runs two notebooks at a time (pytest-xdist, one notebook per worker).
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --nbval-sanitize-with tests/nbval_sanitize.cfg -p tests.nbval_skip
 SECOND_NUMERIC_PATH := MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1
-ENGLISH_NOTEBOOKS := $(filter-out %.zh-CN.ipynb,$(wildcard notebooks/*.ipynb))
+ENGLISH_NOTEBOOKS := $(wildcard notebooks/en/*.ipynb)
 
-.PHONY: lab lab-learner test test-fast test-floor setup setup-dev kernel lock data browser fonts lint benchmark clean slides offline-kit workshop scale learner-copy book
+.PHONY: lab lab-learner edition test test-fast test-floor setup setup-dev kernel lock data browser fonts lint benchmark clean slides offline-kit workshop scale learner-copy book
 
-lab: setup data fonts
-	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
+lab: edition setup data fonts
+	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/$(EDITION)/
+
+# An edition the series does not have is refused before anything is installed.
+edition:
+	@test -d notebooks/$(EDITION) || { echo "EDITION must be en or zh-CN, got '$(EDITION)': e.g. make lab EDITION=zh-CN" >&2; exit 2; }
 
 # At a workshop, learners open their copy: the notebooks without speaker notes, checks or saved answers.
-lab-learner: setup data fonts learner-copy
-	$(BIN)/jupyter lab $(LAB_FLAGS) learner/
+lab-learner: edition setup data fonts learner-copy
+	$(BIN)/jupyter lab $(LAB_FLAGS) learner/$(EDITION)/
 
 test: setup-dev data browser fonts workshop scale lint
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -v
@@ -58,7 +64,7 @@ test-fast: setup-dev
 
 # The oldest versions the series supports (requirements-floor.txt, Ray's included) in a venv of their own:
 # the unit tests and 01-06.
-FLOOR_NOTEBOOKS := $(filter-out %.zh-CN.ipynb,$(wildcard notebooks/0[1-6]_*.ipynb))
+FLOOR_NOTEBOOKS := $(wildcard notebooks/en/0[1-6]_*.ipynb)
 test-floor: data
 	$(call install,$(FLOOR),requirements-dev.txt,-c requirements-floor.txt,-e ".[scale]")
 	$(FLOOR)/bin/python -m helpers doctor --root $(DATA)

@@ -15,7 +15,7 @@ __version__ = "1.0.0"  # as in pyproject.toml and CHANGELOG.md
 _HOME = {
     "CheckpointError": "checkpoints", "load_checkpoint": "checkpoints", "save_checkpoint": "checkpoints",
     "CLASSES": "data", "DataError": "data", "InMemoryDataset": "data", "load_fashion_mnist": "data",
-    "make_loaders": "data", "split_train_val": "data",
+    "make_loaders": "data", "series_folder": "data", "split_train_val": "data",
     "language": "course.i18n", "set_language": "course.i18n",
     "NeuralNetwork": "models", "count_parameters": "models",
     "plot_history": "plotting", "plot_images": "plotting", "plot_seeds": "plotting",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import NamedTuple
 
 import torch
@@ -52,6 +53,17 @@ class FashionMNIST(NamedTuple):
     train: InMemoryDataset
     test: InMemoryDataset
     classes: list[str]
+
+
+def series_folder(start: str | os.PathLike | None = None) -> Path:
+    """Return the series' folder: the first one from ``start`` (the current folder) upwards with helpers/ or data/.
+
+    A notebook runs in its edition's folder (notebooks/en or notebooks/zh-CN), so it finds the data wherever
+    the series sits; 01's first cell does the same search by hand. Found nowhere, it is ``start`` itself.
+    """
+    here = Path(start if start is not None else Path.cwd()).resolve()
+    found = (f for f in (here, *here.parents) if (f / "helpers").is_dir() or (f / "data").is_dir())
+    return next(found, here)
 
 
 def _in_memory(images: datasets.FashionMNIST) -> InMemoryDataset:

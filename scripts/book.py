@@ -24,9 +24,9 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
-NOTEBOOKS = REPO / "notebooks"
 CONF = REPO / "book" / "conf.py"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import editions  # noqa: E402  (each edition's folder)
 import learner_copy  # noqa: E402
 
 # Pages from the repository's root, when they exist: (file, page name).
@@ -37,9 +37,9 @@ RUN_IT_EN = """\
 :::{{admonition}} Run it yourself
 :class: tip
 
-{{download}}`Download this notebook ({name}) <_notebooks/{name}>`. Save it in a folder one level
-inside the series' repository (such as `learner/`, where `make learner-copy` writes all of them), so
-that it finds `../data` and `helpers`, and open it in JupyterLab: `make lab` sets everything up
+{{download}}`Download this notebook ({name}) <_notebooks/{name}>`. Save it anywhere inside the series'
+folder (such as `learner/en/`, where `make learner-copy` writes the English ones): it finds `data/` and
+`helpers` by looking upwards from its own folder. Open it in JupyterLab: `make lab` sets everything up
 (the repository's README.md, "Two commands", and SETUP.md for every kind of machine).
 {twin}
 :::
@@ -49,9 +49,9 @@ RUN_IT_ZH = """\
 :::{{admonition}} 自己运行
 :class: tip
 
-{{download}}`下载这个笔记本（{name}）<_notebooks/{name}>`。把它放进本系列仓库里低一层的文件夹
-（例如 `learner/`，`make learner-copy` 会把全部笔记本写到那里），这样它能找到 `../data` 和 `helpers`，
-然后在 JupyterLab 中打开：`make lab` 会装好一切（见仓库的 README.zh-CN.md 和 SETUP.md）。
+{{download}}`下载这个笔记本（{name}）<_notebooks/{name}>`。把它放在本系列文件夹里的任意位置
+（例如 `learner/zh-CN/`，`make learner-copy` 会把中文版笔记本写到那里）：它会从自己所在的文件夹向上查找
+`data/` 和 `helpers`。然后在 JupyterLab 中打开：`make lab EDITION=zh-CN` 会装好一切（见仓库的 README.zh-CN.md 和 SETUP.md）。
 {twin}
 :::
 """
@@ -159,7 +159,7 @@ def stage(src: Path, notebooks: list[Path]) -> list[Path]:
     """Write the site's sources into src: the learners' copy, the landing page, the root pages, conf.py."""
     if src.exists():
         shutil.rmtree(src)
-    pristine = learner_copy.write(src / "_notebooks", notebooks)
+    pristine = learner_copy.write(src / "_notebooks", notebooks, by_edition=False)
     titles = {path.name: title(path) for path in pristine}
     for path in pristine:
         nb = nbformat.read(path, as_version=4)
@@ -182,12 +182,13 @@ def build(out: Path, names: list[str] | None = None, work: Path | None = None, j
     """Build the site into out (replaced when the build succeeds); returns the learners' notebooks."""
     out = out.resolve()
     if names:
-        notebooks = [NOTEBOOKS / (n if n.endswith(".ipynb") else n + ".ipynb") for n in names]
+        names = [n if n.endswith(".ipynb") else n + ".ipynb" for n in names]
+        notebooks = [editions.NOTEBOOKS / editions.edition_of(Path(n)) / n for n in names]
         missing = [str(p) for p in notebooks if not p.is_file()]
         if missing:
             raise SystemExit(f"no such notebook: {', '.join(missing)}")
     else:
-        notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+        notebooks = sorted(editions.notebooks(), key=lambda p: p.name)
     keep_work = work is not None
     work = (work or out.parent / (out.name + "-work")).resolve()
     src, html = work / "src", work / "html"

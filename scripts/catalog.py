@@ -32,10 +32,15 @@ def po_path(language: str) -> Path:
     return LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+# Scripts a notebook runs whose output the learner reads (15 shows what train_ddp.py prints under torchrun).
+SCRIPTS_WITH_MESSAGES = [REPO / "scripts" / "train_ddp.py"]
+
+
 def extract(root: Path = HELPERS) -> dict[str | tuple[str, str], list[str]]:
     """Every message in helpers' code: msgid (or (singular, plural)) -> where it appears."""
     found: dict = {}
-    for path in sorted(root.rglob("*.py")):
+    scripts = SCRIPTS_WITH_MESSAGES if root == HELPERS else []
+    for path in sorted(root.rglob("*.py")) + scripts:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         where = f"{path.relative_to(REPO)}"
         for node in ast.walk(tree):

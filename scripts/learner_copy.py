@@ -1,6 +1,6 @@
 """The learners' copy of the notebooks: the lesson, without what the instructor and the test suite need.
 
-The notebooks in ``notebooks/`` are the instructor's copy: speaker notes (slide type ``notes``), folded
+The notebooks in ``notebooks/en`` and ``notebooks/zh-CN`` are the instructor's copy: speaker notes (slide type ``notes``), folded
 ``test-only`` cells of asserts, nbval's tags, the saved answers to every "Predict first" prompt and
 every exercise's solution. The learners' copy keeps everything else as saved, and leaves out:
 
@@ -9,10 +9,9 @@ every exercise's solution. The learners' copy keeps everything else as saved, an
 - the output of each cell that answers a prediction (the learner runs it to see);
 - each exercise's ``<details><summary>Show a solution`` block (the check cell still gives hints).
 
-    python scripts/learner_copy.py [OUT]      write OUT/NN_topic.ipynb for every notebook (default: learner/)
+    python scripts/learner_copy.py [OUT]      write OUT/en/NN_topic.ipynb, OUT/zh-CN/... (default: learner/)
 
-OUT sits beside ``notebooks/`` by default, so that the notebooks' ``../data`` and ``..`` (helpers) still
-point where they should.
+OUT sits in the series' folder by default: the notebooks find data/ and helpers/ by looking upwards.
 """
 
 from __future__ import annotations
@@ -25,8 +24,8 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
-NOTEBOOKS = REPO / "notebooks"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import editions  # noqa: E402  (each edition's folder)
 from refresh_notebooks import PROMPTS, TEST_ONLY  # noqa: E402  (the markers the refresh folds)
 
 TEST_TAGS = {TEST_ONLY, "raises-exception"}
@@ -68,11 +67,12 @@ def learner_notebook(nb):
     return nb
 
 
-def write(out: Path, notebooks: list[Path] | None = None) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
+def write(out: Path, notebooks: list[Path] | None = None, by_edition: bool = True) -> list[Path]:
+    """Write the learners' copy of ``notebooks`` (default: every edition's) into out/<edition>/, or into out."""
     written = []
-    for path in notebooks or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
-        target = out / path.name
+    for path in notebooks or editions.notebooks():
+        target = (out / editions.edition_of(path) if by_edition else out) / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(learner_notebook(nbformat.read(path, as_version=4)), target)
         written.append(target)
     return written

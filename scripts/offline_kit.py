@@ -53,7 +53,7 @@ from helpers import load_fashion_mnist  # noqa: E402
 from helpers.course.offline import FILES, prepare_fashion_mnist  # noqa: E402
 
 SUPPORTED_PYTHONS = ("3.10", "3.11", "3.12", "3.13")  # requires-python >=3.10; SETUP.md: 3.10 to 3.13
-NOTEBOOKS = "notebooks"  # where the learners' copy goes in the kit (beside data/, as the notebooks expect)
+NOTEBOOKS = "notebooks"  # the learners' copy, one folder per edition (en, zh-CN); data/ sits beside it
 
 
 @dataclass(frozen=True)
@@ -310,8 +310,9 @@ copy and about 5 GB once installed. It runs on a CPU all the same.
             "prompt now starts with `(.venv)`; every later step runs in it.",
             f"**Install from your platform's folder, without the network:** `{install_line(s.key)}`",
             "**Check the set-up:** `python -m helpers doctor`. Every line should say `OK`.",
-            f"**Open the course:** `jupyter lab {NOTEBOOKS}/`, then `01_data.ipynb`. The data is already in "
-            "`data/`, where the notebooks look for it.",
+            f"**Open the course:** `jupyter lab {NOTEBOOKS}/en/` (the Simplified Chinese edition: "
+            f"`jupyter lab {NOTEBOOKS}/zh-CN/`), then `01_data.ipynb`. The data is already in `data/`, where the "
+            "notebooks look for it.",
         ]
         if s.scale:
             partly = f" (Python {', '.join(s.scale)} only)" if s.scale != s.pythons else ""
@@ -339,7 +340,7 @@ copy and about 5 GB once installed. It runs on a CPU all the same.
 3. 从对应平台的文件夹安装（上表列出各平台的文件夹和 Python 版本）：
    `python -m pip install --no-index --find-links wheels/<平台> -r requirements.txt`
 4. 用 `python -m helpers doctor` 检查环境。
-5. `jupyter lab {NOTEBOOKS}/`；数据已在 `data/` 中。
+5. `jupyter lab {NOTEBOOKS}/zh-CN/`，打开 `01_data.zh-CN.ipynb`；数据已在 `data/` 中。
 """)
     return "".join(parts)
 

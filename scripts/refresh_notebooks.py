@@ -8,7 +8,7 @@ prompt is saved with its output folded (JupyterLab unfolds it when the learner r
 cell tagged ``test-only`` (asserts that keep the prose's claims true under the test suite) is saved
 with its source folded and left out of the slides.
 
-    .venv/bin/python scripts/refresh_notebooks.py [notebooks/01_data.ipynb ...]
+    .venv/bin/python scripts/refresh_notebooks.py [notebooks/en/01_data.ipynb ...]
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from editions import notebooks  # noqa: E402  (each edition's folder)
+
 PROMPTS = ("**Predict first:**", "**先预测：**")
 TEST_ONLY = "test-only"
 
@@ -69,8 +71,7 @@ def refresh(path: Path) -> float:
 
 def main(argv: list[str]) -> None:
     # By default every notebook and its zh-CN twin, except CIFAR-10's, saved without outputs (see README).
-    paths = [Path(a) for a in argv] or sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
-                                              if not p.name.startswith("14_cifar10"))
+    paths = [Path(a) for a in argv] or [p for p in notebooks() if not p.name.startswith("14_cifar10")]
     for path in paths:
         print(f"{path.name}: ran in {refresh(path):.0f} s", flush=True)
 

@@ -6,7 +6,7 @@ speaker view (press S), ``skip`` is left out. The same metadata drives a live, r
 through jupyterlab-rise.
 
     python scripts/slides.py build [--online] [notebooks ...]   write slides/NN_topic.slides.html (the core decks by default)
-    python scripts/slides.py assign notebooks/NN_topic.ipynb   give a notebook's cells slide types (once, then edit by hand)
+    python scripts/slides.py assign notebooks/en/NN_topic.ipynb  give a notebook's cells slide types (once, then edit by hand)
     python scripts/slides.py sizes                               print each core deck's slides and its tallest slide
 
 Decks work without internet: reveal.js, MathJax, RequireJS and jQuery are fetched once from the npm registry
@@ -56,8 +56,9 @@ NPM_PACKAGES = {"reveal.js": "4.0.2", "mathjax": "2.7.7", "requirejs": "2.1.22",
 
 
 def core_notebooks(edition: str = "") -> list[Path]:
+    edition = edition or "en"
     suffix = ".zh-CN" if edition == "zh-CN" else ""
-    return [NOTEBOOKS / f"{stem}{suffix}.ipynb" for stem in CORE]
+    return [NOTEBOOKS / edition / f"{stem}{suffix}.ipynb" for stem in CORE]
 
 
 # --- how tall a cell is on a slide ----------------------------------------------------------------------------

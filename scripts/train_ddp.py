@@ -39,6 +39,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # helpers, also where the package is not installed
 
 from helpers import NeuralNetwork, load_fashion_mnist, set_seed, test_loop, train_loop  # noqa: E402
+from helpers.course.i18n import ENV_VAR, LANGUAGES, set_language, tr, trn  # noqa: E402
 from helpers.course.offline import DataError, prepare_fashion_mnist  # noqa: E402
 from helpers.training import Diverged, Stopped  # noqa: E402
 
@@ -110,8 +111,9 @@ def prepare_data_on_this_machine(data: str, wait_minutes: float = 30, poll_secon
     deadline = time.monotonic() + 60 * wait_minutes
     while not marker.exists():
         if time.monotonic() > deadline:
-            print(f"waited {wait_minutes:g} minutes for the first process on this machine to prepare the data in "
-                  f"{data}; run `python -m helpers --root {data}` on this machine first", file=sys.stderr, flush=True)
+            print(tr("waited {minutes:g} minutes for the first process on this machine to prepare the data in "
+                     "{data}; run `python -m helpers --root {data}` on this machine first", minutes=wait_minutes,
+                     data=data), file=sys.stderr, flush=True)
             return False
         time.sleep(poll_seconds)
     return True
@@ -160,11 +162,13 @@ def resume(path: str | None, model, optimizer, schedule, world: int, batch_size:
     # (after a restart with another world size and --scale-lr, the two differ).
     for group, rate, base in zip(optimizer.param_groups, schedule.lr_lambdas, schedule.base_lrs):
         group["lr"] = base * rate(schedule.last_epoch)
-    said = f"resumed from {path}: epoch {state['epoch']} finished, {state['steps']} steps taken"
+    said = tr("resumed from {path}: epoch {epoch} finished, {steps} steps taken", path=path, epoch=state["epoch"],
+              steps=state["steps"])
     was, now = state["world_size"] * state["batch_size"], world * batch_size
     if was != now:  # an elastic restart with more or fewer processes: it goes on, but not as the old run would have
-        said += (f"; the global batch is now {now} images ({world} x {batch_size}), not {was}, so from here the "
-                 "steps (and, with --scale-lr, the rate) are those of the new size")
+        said += tr("; the global batch is now {now} images ({world} x {batch_size}), not {was}, so from here the "
+                   "steps (and, with --scale-lr, the rate) are those of the new size", now=now, world=world,
+                   batch_size=batch_size, was=was)
     return state["epoch"], state["steps"], said
 
 
@@ -177,6 +181,8 @@ def mean_over_processes(*values: float, device: torch.device) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if os.environ.get(ENV_VAR) in LANGUAGES:  # the language of the notebook that started torchrun
+        set_language(os.environ[ENV_VAR])
     if not prepare_data_on_this_machine(args.data):  # before the group: a slow download times nothing out
         return 1
     rank, world, device = join_the_group()
@@ -199,11 +205,14 @@ def main(argv: list[str] | None = None) -> int:
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: learning_rate(
         step, args.lr, base_batch, global_batch, args.warmup_steps) / args.lr)
 
-    say(f"{world} process{'es' if world > 1 else ''} ({dist.get_backend()}, {device.type}), "
-        f"{len(train):,} training images, {len(loader)} steps per epoch of {world} x {args.batch_size} = "
-        f"{global_batch} images, learning rate {schedule.get_last_lr()[0]:g}"
-        + (f" rising to {learning_rate(args.warmup_steps, args.lr, base_batch, global_batch, args.warmup_steps):g}"
-           if args.warmup_steps else ""), flush=True)
+    say(trn("{world} process ({backend}, {device}), {images:,} training images, {steps} steps per epoch of "
+            "{world} x {batch} = {global_batch} images, learning rate {lr:g}",
+            "{world} processes ({backend}, {device}), {images:,} training images, {steps} steps per epoch of "
+            "{world} x {batch} = {global_batch} images, learning rate {lr:g}", world, world=world,
+            backend=dist.get_backend(), device=device.type, images=len(train), steps=len(loader),
+            batch=args.batch_size, global_batch=global_batch, lr=schedule.get_last_lr()[0])
+        + (tr(" rising to {peak:g}", peak=learning_rate(args.warmup_steps, args.lr, base_batch, global_batch,
+                                                        args.warmup_steps)) if args.warmup_steps else ""), flush=True)
 
     class StepCounter:  # ends the epoch after --steps steps, and moves the schedule on every step
         steps = 0
@@ -234,10 +243,10 @@ def main(argv: list[str] | None = None) -> int:
         if result is not None:
             loss, accuracy = mean_over_processes(result.loss, result.accuracy, device=device)
             figures = {"train_loss": loss, "train_acc": accuracy}
-            say(f"epoch {epoch}: train loss {loss:.3f}, train accuracy {100 * accuracy:.1f}%, {seconds:.1f} s",
-                flush=True)
+            say(tr("epoch {epoch}: train loss {loss:.3f}, train accuracy {acc:.1f}%, {seconds:.1f} s", epoch=epoch,
+                   loss=loss, acc=100 * accuracy, seconds=seconds), flush=True)
         else:
-            say(f"stopped after {counter.steps} steps, {seconds:.1f} s", flush=True)
+            say(tr("stopped after {steps} steps, {seconds:.1f} s", steps=counter.steps, seconds=seconds), flush=True)
         if rank == 0 and args.save:
             save_checkpoint(args.save, model, optimizer, schedule, epoch, counter.steps, world, args.batch_size,
                             **figures)
@@ -247,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if rank == 0:  # the test set, once, in one process: the weights are the same in all
         test = test_loop(DataLoader(data.test, batch_size=1000), model.module, loss_fn, device)
-        say(f"test accuracy: {100 * test.accuracy:.1f}%", flush=True)
+        say(tr("test accuracy: {acc:.1f}%", acc=100 * test.accuracy), flush=True)
     dist.barrier()
     dist.destroy_process_group()
     return 0

@@ -1,11 +1,14 @@
 """Build and keep in step the Simplified Chinese twins of the notebooks.
 
-A twin, ``notebooks/NN_topic.zh-CN.ipynb``, sits beside its English notebook (so that paths such as
-``../data`` stay the same). Its code cells are the English ones, byte for byte, except the first (the second in 01, after the set-up
-check), which starts with the line that picks the language; its markdown cells are its own, one for each English one.
+A twin, ``notebooks/zh-CN/NN_topic.zh-CN.ipynb``, is the English ``notebooks/en/NN_topic.ipynb`` in the
+edition's own folder (scripts/editions.py). Its code cells are the English ones but for their string literals
+and comments (what the code prints or draws is translated) and the line that picks the language, at the top of
+the first code cell (in 01, after the set-up check's import of helpers); its markdown cells are its own, one for
+each English one. ``sync`` copies an English code cell whose code changed into the twin (its strings then want
+translating again) and leaves a cell that differs only in its strings.
 
-    python scripts/zh_twins.py sync [notebooks/NN_topic.ipynb ...]        copy the English code into each twin
-    python scripts/zh_twins.py new notebooks/NN_topic.ipynb cells.json    make a twin from translated markdown
+    python scripts/zh_twins.py sync [notebooks/en/NN_topic.ipynb ...]     copy the English code into each twin
+    python scripts/zh_twins.py new notebooks/en/NN_topic.ipynb cells.json   make a twin from translated markdown
 
 ``cells.json`` maps each markdown cell's index (as a string) to its Chinese text. After either, run
 ``scripts/refresh_notebooks.py`` on the twins to save them executed. tests/test_zh_cn.py fails when a
@@ -20,17 +23,15 @@ from pathlib import Path
 
 import nbformat
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-SUFFIX = ".zh-CN"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from editions import EDITIONS, NOTEBOOKS, notebooks, twin_path  # noqa: E402,F401  (twin_path: for the tests)
+
+SUFFIX = EDITIONS["zh-CN"]
 LANGUAGE_LINE = 'from helpers import set_language; set_language("zh-CN")  # 简体中文\n'
 
 
 def english_notebooks() -> list[Path]:
-    return sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if not p.stem.endswith(SUFFIX))
-
-
-def twin_path(english: Path) -> Path:
-    return english.with_name(english.stem + SUFFIX + ".ipynb")
+    return notebooks("en")
 
 
 DOCTOR_IMPORT = "from helpers.course.doctor import doctor"

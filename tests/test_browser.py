@@ -58,10 +58,9 @@ def lab(tmp_path_factory):
     """A JupyterLab server on 127.0.0.1 serving a copy of the notebooks (so autosave never touches the repo)."""
     _need_chromium()
     root = tmp_path_factory.mktemp("lab")
-    (root / "notebooks").mkdir()
-    shutil.copy(REPO / "notebooks" / "07_playground.ipynb", root / "notebooks")
-    shutil.copy(REPO / "notebooks" / "07_playground.zh-CN.ipynb", root / "notebooks")
-    shutil.copy(REPO / "notebooks" / "01_data.ipynb", root / "notebooks")
+    for edition, name in (("en", "07_playground.ipynb"), ("zh-CN", "07_playground.zh-CN.ipynb"), ("en", "01_data.ipynb")):
+        (root / "notebooks" / edition).mkdir(parents=True, exist_ok=True)  # each edition in its folder, as in the series
+        shutil.copy(REPO / "notebooks" / edition / name, root / "notebooks" / edition)
     (root / "data").symlink_to(REPO / "data")
     # Settings for this server only: render every cell (no windowing), and no news prompt.
     settings = root / "settings" / "@jupyterlab"
@@ -107,7 +106,8 @@ def _open_and_run_all(page, base: str, token: str, name: str) -> None:
 
     # a workspace of its own, reset: only this notebook open, so the status bar speaks of its kernel alone
     workspace = re.sub(r"\W", "-", name)
-    page.goto(f"{base}/lab/workspaces/{workspace}/tree/notebooks/{name}?reset&token={token}")
+    edition = "zh-CN" if name.endswith(".zh-CN.ipynb") else "en"
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/notebooks/{edition}/{name}?reset&token={token}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
     # the kernel must be connected before Run All, or the cells are queued to nowhere
     expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible(timeout=90_000)
@@ -246,7 +246,7 @@ def test_a_deck_opens_offline_with_its_maths_and_every_slide_fits(tmp_path):
     sys.path.insert(0, str(REPO / "scripts"))
     import slides
 
-    notebook = REPO / "notebooks" / "03_loss.ipynb"
+    notebook = REPO / "notebooks" / "en" / "03_loss.ipynb"
     deck = slides.build([notebook], out=tmp_path)[0]
     expected = len(slides.deck(json.loads(notebook.read_text(encoding="utf-8"))))
     OUTPUT.mkdir(exist_ok=True)
@@ -282,12 +282,12 @@ def test_jupyterlab_presents_a_notebook_live_as_slides(lab):
     import slides
 
     base, token = lab
-    expected = len(slides.deck(json.loads((REPO / "notebooks" / "01_data.ipynb").read_text(encoding="utf-8"))))
+    expected = len(slides.deck(json.loads((REPO / "notebooks" / "en" / "01_data.ipynb").read_text(encoding="utf-8"))))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         try:
-            page.goto(f"{base}/rise/notebooks/01_data.ipynb?token={token}")
+            page.goto(f"{base}/rise/notebooks/en/01_data.ipynb?token={token}")
             page.wait_for_selector(".reveal .slides section", timeout=90_000)
             expect(page.locator(".reveal .slides section.present").first).to_contain_text("01", timeout=30_000)
             page.wait_for_timeout(1000)

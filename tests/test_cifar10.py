@@ -143,7 +143,7 @@ def test_a_batch_of_the_wrong_shape_is_named(tmp_path):
 @pytest.mark.slow
 def test_notebook_14_runs_end_to_end_on_a_stand_in(tmp_path, monkeypatch, standin):
     monkeypatch.setenv(offline.CIFAR_ENV_VAR, str(write_fake_cifar10(tmp_path)))
-    path = REPO / "notebooks" / "14_cifar10.ipynb"
+    path = REPO / "notebooks" / "en" / "14_cifar10.ipynb"
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
@@ -161,14 +161,14 @@ def test_notebook_14_runs_end_to_end_on_a_stand_in(tmp_path, monkeypatch, standi
 @pytest.mark.slow
 def test_notebook_14_passes_nbval_with_the_data_where_the_real_data_goes(tmp_path, monkeypatch, standin):
     """On a machine that has CIFAR-10 nbval runs 14 too: its checked cells must pass there. The stand-in goes
-    where a learner's download puts the real data (data/ beside notebooks/), with no CIFAR10_DIR."""
+    where a learner's download puts the real data (data/ in the series' folder), with no CIFAR10_DIR."""
     monkeypatch.delenv(offline.CIFAR_ENV_VAR, raising=False)
-    (tmp_path / "notebooks").mkdir()
-    shutil.copy(REPO / "notebooks" / "14_cifar10.ipynb", tmp_path / "notebooks")
+    (tmp_path / "notebooks" / "en").mkdir(parents=True)
+    shutil.copy(REPO / "notebooks" / "en" / "14_cifar10.ipynb", tmp_path / "notebooks" / "en")
     write_fake_cifar10(tmp_path / "data")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
-                           "--nbval-current-env", "notebooks/14_cifar10.ipynb"],
+                           "--nbval-current-env", "notebooks/en/14_cifar10.ipynb"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert " passed" in done.stdout and "failed" not in done.stdout

@@ -1,5 +1,6 @@
 """scripts/train_ddp.py under torchrun: two processes take the steps of one big batch, rank 0 alone speaks."""
 
+import os
 import re
 import subprocess
 import sys
@@ -74,6 +75,19 @@ def test_distributed_epoch_only_rank_0_prints_and_the_last_line_is_the_test_accu
     state = torch.load(saved)
     assert state["epoch"] == 2
     NeuralNetwork().load_state_dict(state["model"])  # rank 0 saved the plain model's weights, not DDP's
+
+
+@pytest.mark.slow
+def test_distributed_speaks_the_language_of_the_notebook_that_started_it(data_root):
+    """set_language("zh-CN") in a notebook hands the language to torchrun's processes: 15's twin reads Chinese."""
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=1", str(SCRIPT),
+               "--data", str(data_root), "--train-size", "640", "--steps", "3"]
+    env = {**os.environ, "HELPERS_LANGUAGE": "zh-CN"}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=REPO, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("1 个进程（gloo，cpu），640 张训练图像，每轮 10 步"), lines[0]
+    assert re.fullmatch(r"3 步后停止，\d+\.\d s", lines[1]) and re.fullmatch(r"测试准确率：\d+\.\d%", lines[-1]), lines
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ from helpers.training import History
 
 
 def solutions(notebook: str) -> list[str]:
-    nb = json.loads((REPO / "notebooks" / f"{notebook}.ipynb").read_text())
+    nb = json.loads((REPO / "notebooks" / "en" / f"{notebook}.ipynb").read_text())
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     blocks = re.findall(r"<details><summary>Show a solution</summary>(.*?)</details>", text, re.S)
     return ["\n".join(re.findall(r"```python\n(.*?)```", b, re.S)) for b in blocks]

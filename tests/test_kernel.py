@@ -13,7 +13,7 @@ from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 
 @pytest.fixture(scope="module")
 def kernel():
-    km, kc = start_new_kernel(kernel_name="python3", cwd=str(REPO / "notebooks"))
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(REPO / "notebooks" / "en"))
     yield km, kc
     kc.stop_channels()
     km.shutdown_kernel(now=True)
@@ -48,7 +48,7 @@ def test_train_button_leaves_the_kernel_free_and_an_interrupt_stops_the_run(kern
     assert run(kc, """
 from helpers import load_fashion_mnist
 from helpers.panel import TrainingPanel
-train, test, classes = load_fashion_mnist("../data")
+train, test, classes = load_fashion_mnist("../../data")
 panel = TrainingPanel(train, test)
 panel.epochs.value = 30
 panel.train_button.click()

@@ -47,10 +47,10 @@ def test_each_notebooks_checks_live_in_a_module_named_after_it():
 
     from helpers.course import exercises
 
-    topics = {p.stem.split("_", 1)[1] for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb") if ".zh-CN" not in p.name}
+    topics = {p.stem.split("_", 1)[1] for p in (REPO / "notebooks" / "en").glob("[0-9][0-9]_*.ipynb")}
     modules = {p.stem for p in (HELPERS / "course" / "exercises").glob("*.py")} - {"__init__", "checking"}
     assert modules <= topics, f"modules named after no notebook: {sorted(modules - topics)}"
-    for path in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"):
+    for path in (REPO / "notebooks").glob("*/[0-9][0-9]_*.ipynb"):
         topic = path.stem.removesuffix(".zh-CN").split("_", 1)[1]
         for name in set(re.findall(r"\b(check_[a-z_]+)\(", path.read_text(encoding="utf-8"))):
             defined = getattr(exercises, name).__module__

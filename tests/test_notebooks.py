@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO  # noqa: E402  (one definition, in conftest.py)
 
-NOTEBOOKS = sorted(p for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb") if not p.stem.endswith(".zh-CN"))
+NOTEBOOKS = sorted((REPO / "notebooks" / "en").glob("[0-9][0-9]_*.ipynb"))  # the English edition; zh-CN/ holds the twins
 CORE = ["01_data", "02_model", "03_loss", "04_optimizer", "05_full_loop", "06_plotting"]
 # Saved without outputs: no machine that builds the series has its data (tests/test_cifar10.py runs it).
 WITHOUT_OUTPUTS = {"14_cifar10"}
@@ -233,7 +233,7 @@ def test_exercises_are_saved_unattempted_without_their_hints(path):
 
 # --- the learner sees the lesson, not the test suite --------------------------------------------
 
-ALL_NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ALL_NOTEBOOKS = sorted((REPO / "notebooks").glob("*/[0-9][0-9]_*.ipynb"), key=lambda p: p.name)
 # The notebooks a learner reads first: no cell of theirs shows only the notebook's own checks.
 LEARNER_FIRST = ["01_data", "02_model", "03_loss", "04_optimizer", "05_full_loop", "06_plotting", "07_playground",
                  "08_craft", "09_capstone"]
@@ -360,9 +360,11 @@ def test_a_learners_copy_runs():
     import nbformat
     from nbclient import NotebookClient
 
-    out = REPO / "learner"  # beside notebooks/, as make learner-copy writes it: ../data must resolve
-    written = learner_copy.write(out, [REPO / "notebooks" / "02_model.ipynb"])
+    out = REPO / "learner"  # as make learner-copy writes it, in learner/en: the data is found by looking upwards
+    written = learner_copy.write(out, [REPO / "notebooks" / "en" / "02_model.ipynb"])
+    assert written[0].parent == out / "en"
     nb = nbformat.read(written[0], as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(out)}}).execute()
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(written[0].parent)}}).execute()
     said = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "669,706" in said and "Not attempted yet" in said

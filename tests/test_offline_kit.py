@@ -195,8 +195,9 @@ def test_the_kit_installs_helpers_and_serves_the_data_without_network(tmp_path):
     assert names == sorted(offline_kit.FILES)
     assert [p.relative_to(kit / "wheels").as_posix() for p in (kit / "wheels").rglob("*")] == [
         here, f"{here}/helpers-{helpers.__version__}-py3-none-any.whl"]
-    assert (kit / "notebooks" / "01_data.ipynb").exists() and (kit / "notebooks" / "01_data.zh-CN.ipynb").exists()
-    assert "**Notes.**" not in (kit / "notebooks" / "05_full_loop.ipynb").read_text()  # the learners' copy
+    assert (kit / "notebooks" / "en" / "01_data.ipynb").exists()
+    assert (kit / "notebooks" / "zh-CN" / "01_data.zh-CN.ipynb").exists()
+    assert "**Notes.**" not in (kit / "notebooks" / "en" / "05_full_loop.ipynb").read_text()  # the learners' copy
     assert all((kit / name).exists() for name in ("README.md", "SETUP.md", "HANDOUT.md", "GLOSSARY.md"))
     assert not (kit / "INSTRUCTORS.md").exists() and not (kit / "slides").exists()  # they hold the answers
     requirements = (kit / "requirements.txt").read_text().splitlines()
@@ -212,12 +213,13 @@ def test_the_kit_installs_helpers_and_serves_the_data_without_network(tmp_path):
     assert install.returncode == 0, install.stdout + install.stderr
     assert "Successfully installed helpers" in install.stdout
 
-    notebooks = kit / "notebooks"  # where a learner opens them: the data is found at ../data
+    notebooks = kit / "notebooks" / "zh-CN"  # where a learner opens them: the data is found by looking upwards
     check = subprocess.run([str(python), "-c", (
         "import helpers, pathlib; from helpers.course.offline import prepare_fashion_mnist, DEBIAN_DIR\n"
         "import helpers.course.offline as d; d.DEBIAN_DIR = pathlib.Path('/nonexistent')  # the kit's own files, not Debian's\n"
         "print(pathlib.Path(helpers.__file__).parent.parent.name)\n"
-        "train, test, classes = helpers.load_fashion_mnist('../data', download=False)\n"
+        "DATA = helpers.series_folder() / 'data'  # as every notebook finds it\n"
+        "train, test, classes = helpers.load_fashion_mnist(DATA, download=False)\n"
         "print(len(train), len(test), classes[9])")], cwd=notebooks, env=env, capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     site, sizes = check.stdout.split("\n", 1)

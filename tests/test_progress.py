@@ -31,7 +31,7 @@ def _solution(markdown: str) -> str:
 
 
 def test_the_saved_notebook_has_every_exercise_unattempted_and_a_learners_answers_are_judged(tmp_path):
-    saved = REPO / "notebooks" / "03_loss.ipynb"
+    saved = REPO / "notebooks" / "en" / "03_loss.ipynb"
     assert [e.status for e in check_notebook(saved).exercises] == ["not attempted", "not attempted"]
 
     nb = nbformat.read(saved, as_version=4)

@@ -89,7 +89,7 @@ def test_the_saved_series_is_read_whole_unattempted_without_running_a_cell():
     with_outputs = [r for r in results if r.notebook != "14_cifar10.ipynb"]  # 14 is saved without outputs
     assert len(results) >= 16 and all(r.exercises for r in with_outputs)
     assert {e.status for r in with_outputs for e in r.exercises} == {"not attempted"}
-    assert all(len(r.exercises) == len(progress.checks_in(nbformat.read(REPO / "notebooks" / r.notebook, 4)))
+    assert all(len(r.exercises) == len(progress.checks_in(nbformat.read(REPO / "notebooks" / "en" / r.notebook, 4)))
                for r in results)
 
 

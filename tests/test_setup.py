@@ -41,7 +41,7 @@ TOOLS = {"pytest", "nbval", "playwright", "ruff", "psutil"}
 
 def third_party_imports() -> set[str]:
     sources = [p.read_text(encoding="utf-8") for p in (REPO / "helpers").rglob("*.py")]
-    for nb in (REPO / "notebooks").glob("*.ipynb"):
+    for nb in (REPO / "notebooks").rglob("*.ipynb"):
         for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
             if cell["cell_type"] == "code":
                 lines = "".join(cell["source"]).splitlines()

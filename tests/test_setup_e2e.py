@@ -96,9 +96,9 @@ def test_the_doctor_runs_in_a_python_without_torch(foreign_python, tmp_path):
 
 
 def test_01_s_first_cell_reaches_the_doctor_in_a_kernel_that_is_not_the_course_s(foreign_python, tmp_path):
-    cells = json.loads((REPO / "notebooks" / "01_data.ipynb").read_text(encoding="utf-8"))["cells"]
+    cells = json.loads((REPO / "notebooks" / "en" / "01_data.ipynb").read_text(encoding="utf-8"))["cells"]
     first = "".join(next(c for c in cells if c["cell_type"] == "code")["source"])
-    km, kc = start_kernel(str(foreign_python), REPO / "notebooks", tmp=tmp_path)
+    km, kc = start_kernel(str(foreign_python), REPO / "notebooks" / "en", tmp=tmp_path)
     try:
         out, errors = execute(kc, first)
         assert not errors, errors
@@ -118,13 +118,14 @@ def test_01_s_first_cell_reaches_the_doctor_in_a_kernel_that_is_not_the_course_s
 
 def test_the_panel_trains_with_colab_s_ipywidgets_7_7(colab_widgets, tmp_path):
     env = {"PYTHONPATH": str(colab_widgets)}
-    km, kc = start_kernel(sys.executable, REPO / "notebooks", env=env, tmp=tmp_path)
+    km, kc = start_kernel(sys.executable, REPO / "notebooks" / "en", env=env, tmp=tmp_path)
     try:
         out, errors = execute(kc, """
 import ipywidgets
+import helpers
 from helpers import load_fashion_mnist, split_train_val
 from helpers.panel import TrainingPanel
-train, test, classes = load_fashion_mnist("../data")
+train, test, classes = load_fashion_mnist(helpers.series_folder() / "data")
 part, val = split_train_val(train, val_size=2_000)
 panel = TrainingPanel(part, val)
 panel.epochs.value = 1
@@ -166,18 +167,18 @@ def test_setup_md_s_colab_cell_works_as_written(colab_widgets, tmp_path):
         out, errors = execute(kc, cell)
         assert not errors, errors
         series = content / "drive" / "MyDrive" / "fashion-optim"
-        assert (series / "notebooks" / "01_data.ipynb").exists()
+        assert (series / "notebooks" / "en" / "01_data.ipynb").exists()
         out, errors = execute(kc, """
 import os, helpers
 from helpers.course.doctor import doctor
 from helpers.panel import TrainingPanel
 print(os.getcwd())
 print(helpers.__file__)
-doctor("../data")
+doctor(helpers.series_folder() / "data")
 """)
         assert not errors, errors
         cwd, where, *report = out.splitlines()
-        assert Path(cwd) == series / "notebooks" and Path(where).is_relative_to(series)
+        assert Path(cwd) == series / "notebooks" / "en" and Path(where).is_relative_to(series)
         lines = doctor_lines("\n".join(report))
         assert "JupyterLab" not in lines and lines["interpreter"] == "OK" and lines["FashionMNIST"] == "OK", out
         assert "7.7.1 (Colab's)" in out and (series / "data" / "FashionMNIST" / "raw").is_dir()

@@ -60,7 +60,7 @@ def test_each_deck_has_a_title_slide_fits_the_screen_and_carries_the_notes(noteb
 
 @pytest.mark.parametrize("english", slides.core_notebooks(), ids=lambda p: p.stem)
 def test_the_chinese_deck_has_the_english_slides(english):
-    twin = english.with_name(english.stem + ".zh-CN.ipynb")
+    twin = english.parent.parent / "zh-CN" / (english.stem + ".zh-CN.ipynb")
     types = [[slides.slide_type(c) for c in load(p)["cells"]] for p in (english, twin)]
     assert types[0] == types[1]
     notes = [c for c in load(twin)["cells"] if slides.slide_type(c) == "notes"]

@@ -120,7 +120,7 @@ def test_the_notebooks_trial_reports_what_the_helpers_trial_reports(fashion_like
 
     import helpers
 
-    cells = json.loads((REPO / "notebooks" / "16_sweeps.ipynb").read_text(encoding="utf-8"))["cells"]
+    cells = json.loads((REPO / "notebooks" / "en" / "16_sweeps.ipynb").read_text(encoding="utf-8"))["cells"]
     trial = next("".join(c["source"]) for c in cells if "def train_mlp(" in "".join(c["source"]))
     namespace = {"torch": torch, "nn": nn, "tune": tune, "os": __import__("os"), "tempfile": __import__("tempfile"),
                  **{name: getattr(helpers, name) for name in ("NeuralNetwork", "make_loaders", "set_seed",

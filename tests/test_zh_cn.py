@@ -33,6 +33,31 @@ def test_every_notebook_has_a_twin():
     assert [p for p in TWINS if not p.exists()] == []
 
 
+def test_each_edition_has_a_folder_of_its_own_with_the_same_code_around_the_data():
+    """JupyterLab opened on an edition's folder lists that edition's notebooks only, and every notebook finds the
+    data by looking upwards for the series' folder, never through a path relative to where it sits."""
+    folders = {p.name for p in (REPO / "notebooks").iterdir() if p.is_dir() and not p.name.startswith(".")}
+    assert folders == {"en", "zh-CN"} and not list((REPO / "notebooks").glob("*.ipynb"))
+    english = [p.name for p in (REPO / "notebooks" / "en").glob("*.ipynb")]
+    chinese = [p.name for p in (REPO / "notebooks" / "zh-CN").glob("*.ipynb")]
+    assert english and not [n for n in english if ".zh-CN" in n]
+    assert sorted(chinese) == sorted(n.replace(".ipynb", ".zh-CN.ipynb") for n in english)
+    for path in NOTEBOOKS + TWINS:
+        code = "\n".join(source(c) for c in code_cells(load(path)))
+        assert "../" not in code and '"..' not in code, f"{path.name} reaches the data through a relative path"
+        assert 'SERIES / "data"' in code, f"{path.name} does not find the data through the series' folder"
+
+
+def test_a_notebook_finds_the_series_folder_from_wherever_it_sits(tmp_path, monkeypatch):
+    (tmp_path / "series" / "data").mkdir(parents=True)
+    deep = tmp_path / "series" / "learner" / "zh-CN"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    assert helpers.series_folder() == (tmp_path / "series").resolve()
+    (deep / "helpers").mkdir()  # the first folder upwards that qualifies wins
+    assert helpers.series_folder() == deep.resolve()
+
+
 @pytest.mark.parametrize("english", NOTEBOOKS, ids=lambda p: p.stem)
 def test_the_twin_has_the_same_code_but_for_the_language_line(english):
     en, zh = load(english), load(zh_twins.twin_path(english))
@@ -97,6 +122,45 @@ def test_the_twin_is_saved_like_its_english_notebook(twin):
     assert not [o for c in code_cells(nb) for o in c["outputs"] if o["output_type"] == "error"]
     assert "widgets" not in nb["metadata"]
     assert not unbacked_figures(nb), "the prose states figures that no output or setting shows"
+
+
+# Three English words in a row: a sentence, a label or a column header that a Chinese reader would need translated.
+ENGLISH_WORDS = re.compile(r"\b[A-Za-z][a-z]+[ ,;:]+[a-z]+[ ,;:]+[a-z]+\b")
+# What may stay English in a twin's output because it is code or data, not text for the reader:
+NOT_PROSE = (
+    re.compile(r"^\s*\d+ {2}"),  # a numbered listing of a script's source (15 shows train_ddp.py's lines)
+    re.compile(r"^\{'"),  # a record printed as a dict: its keys are the names the code looks up (07's runs_table row)
+)
+
+
+def english_lines(nb) -> list[tuple[int, str]]:
+    """(cell index, line) for each line of the saved outputs that reads as English text and is not code or data."""
+    found = []
+    for index, cell in enumerate(nb["cells"]):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            text = "".join(output.get("text", "")) if output["output_type"] == "stream" else \
+                "" if "image/png" in data else "".join(data.get("text/plain", ""))
+            found += [(index, line) for line in text.splitlines() if ENGLISH_WORDS.search(line)
+                      and not CJK.search(line) and not any(p.search(line) for p in NOT_PROSE)]
+    return found
+
+
+@pytest.mark.parametrize("twin", [t for t in TWINS if t.stem.removesuffix(".zh-CN") not in WITHOUT_OUTPUTS],
+                         ids=lambda p: p.stem)
+def test_what_a_twins_code_prints_is_chinese(twin):
+    """Every line a twin's cells print is Chinese (helpers' messages through the catalog, the notebook's own text
+    through its translated string literals), except code and data: numbers, names, a source listing, a record."""
+    english = english_lines(load(twin))
+    assert not english, f"English lines in the saved outputs (cell, line): {english[:5]}"
+
+
+def test_the_english_line_check_can_fail():
+    nb = {"cells": [{"cell_type": "code", "outputs": [
+        {"output_type": "stream", "text": ["lowest validation loss at epoch 12\n", "验证损失 0.57\n", "{'run': 1}\n",
+                                           " 174  dist.all_reduce(t)  # sum over processes\n", "lr 0.1 -> 0.67\n"]},
+        {"output_type": "execute_result", "data": {"text/plain": ["'the best so far'"]}}]}]}
+    assert english_lines(nb) == [(0, "lowest validation loss at epoch 12"), (0, "'the best so far'")]
 
 
 # --- helpers in Chinese ---------------------------------------------------------------------------------

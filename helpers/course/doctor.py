@@ -288,7 +288,15 @@ def check_data(root: str | os.PathLike) -> Check:
     except data.DataError as exc:
         return Check(False, "FashionMNIST", str(exc))
     shown = tr("already extracted") if source == str(raw) else tr("taken from {source}", source=source)
-    return Check(True, "FashionMNIST", tr("in {raw} ({how})", raw=raw, how=shown))
+    return Check(True, "FashionMNIST", tr("in {raw} ({how})", raw=_as_seen_from_here(raw), how=shown))
+
+
+def _as_seen_from_here(path) -> str:
+    """``path`` relative to the current folder (the same on every machine), or in full on another drive."""
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # Windows: another drive
+        return str(path)
 
 
 def run_checks(root: str | os.PathLike = "data") -> list[Check]:

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import functools
 import gettext
+import os
 import warnings
 from pathlib import Path
 
 LANGUAGES = ("en", "zh-CN")
 LOCALE = Path(__file__).with_name("locale")  # gettext catalogs: zh_CN/LC_MESSAGES/helpers.po, compiled to .mo
+# set_language writes the choice here too, for a script a notebook starts to read (15's train_ddp.py under torchrun).
+ENV_VAR = "HELPERS_LANGUAGE"
 _current = "en"
 
 # Fonts with Simplified Chinese glyphs, by the name matplotlib knows them: Debian/Ubuntu's fonts-noto-cjk,
@@ -35,7 +38,7 @@ def set_language(code: str) -> None:
     global _current
     if code not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(map(repr, LANGUAGES))}, got {code!r}.")
-    _current = code
+    _current = os.environ[ENV_VAR] = code
     if code == "zh-CN":
         use_cjk_font()
 

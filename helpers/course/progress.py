@@ -67,10 +67,13 @@ def checks_in(nb) -> list[tuple[int, str]]:
 
 
 def notebooks_in(folder: Path, edition: str = "en") -> list[Path]:
-    twins = sorted(folder.glob("[0-9][0-9]_*.zh-CN.ipynb"))
-    if edition == "zh-CN":
-        return twins
-    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if p not in twins)
+    """The edition's notebooks in ``folder``: the edition's own folder (notebooks/en, notebooks/zh-CN), or
+    notebooks/ or the series' folder above it."""
+    for place in (folder, folder / edition, folder / "notebooks" / edition):
+        found = [p for p in sorted(place.glob("[0-9][0-9]_*.ipynb")) if p.stem.endswith(".zh-CN") == (edition == "zh-CN")]
+        if found:
+            return found
+    return []
 
 
 def check_notebook(path: Path, timeout: int = 900, kernel_name: str = "python3") -> NotebookProgress:
@@ -162,8 +165,8 @@ def as_json(results: list[NotebookProgress], name: str = "", edition: str = "en"
 
 
 def _default_folder() -> Path:
-    """The current folder if it holds the notebooks, else its notebooks folder."""
-    return next((p for p in (Path.cwd(), Path.cwd() / "notebooks") if any(p.glob("[0-9][0-9]_*.ipynb"))), Path.cwd())
+    """The current folder: an edition's folder, notebooks/ or the series' folder (notebooks_in looks below it)."""
+    return Path.cwd()
 
 
 def _line(text: str, width: int) -> str:
