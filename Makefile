@@ -7,6 +7,7 @@
 # make slides     reveal.js decks of 01-09 in slides/ (see INSTRUCTORS.md)
 # make book       the series as a website in build/book/ that opens from disk (index.html)
 # make learner-copy  the notebooks without speaker notes, checks, saved answers or solutions, in learner/
+#                 (a notebook already there is kept: it may hold a learner's work)
 # make lab-learner  the learners' copy, opened in JupyterLab (what learners open at a workshop)
 # make offline-kit  a folder with the wheels, the data and the notebooks for a room without internet
 #

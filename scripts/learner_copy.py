@@ -9,7 +9,8 @@ every exercise's solution. The learners' copy keeps everything else as saved, an
 - the output of each cell that answers a prediction (the learner runs it to see);
 - each exercise's ``<details><summary>Show a solution`` block (the check cell still gives hints).
 
-    python scripts/learner_copy.py [OUT]      write OUT/en/NN_topic.ipynb, OUT/zh-CN/... (default: learner/)
+    python scripts/learner_copy.py [OUT] [--replace]   write OUT/en/NN_topic.ipynb, OUT/zh-CN/... (default: learner/);
+                                                       a notebook already there is kept unless --replace
 
 OUT sits in the series' folder by default: the notebooks find data/ and helpers/ by looking upwards.
 """
@@ -67,11 +68,16 @@ def learner_notebook(nb):
     return nb
 
 
-def write(out: Path, notebooks: list[Path] | None = None, by_edition: bool = True) -> list[Path]:
-    """Write the learners' copy of ``notebooks`` (default: every edition's) into out/<edition>/, or into out."""
+def write(out: Path, notebooks: list[Path] | None = None, by_edition: bool = True,
+          replace: bool = True) -> list[Path]:
+    """Write the learners' copy of ``notebooks`` (default: every edition's) into out/<edition>/, or into out.
+
+    With ``replace=False`` a notebook already there is kept as it is: it may hold a learner's work."""
     written = []
     for path in notebooks or editions.notebooks():
         target = (out / editions.edition_of(path) if by_edition else out) / path.name
+        if target.exists() and not replace:
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(learner_notebook(nbformat.read(path, as_version=4)), target)
         written.append(target)
@@ -79,9 +85,14 @@ def write(out: Path, notebooks: list[Path] | None = None, by_edition: bool = Tru
 
 
 def main(argv: list[str]) -> None:
+    replace = "--replace" in argv
+    argv = [a for a in argv if a != "--replace"]
     out = Path(argv[0]) if argv else REPO / "learner"
-    written = write(out)
-    print(f"wrote {len(written)} notebooks to {out}/ (no speaker notes, checks, saved answers or solutions)")
+    written = write(out, replace=replace)
+    kept = len(editions.notebooks()) - len(written)
+    print(f"wrote {len(written)} notebooks to {out}/ (no speaker notes, checks, saved answers or solutions)"
+          + (f"; kept the {kept} already there, which may hold a learner's work (--replace writes them afresh)"
+             if kept else ""))
 
 
 if __name__ == "__main__":

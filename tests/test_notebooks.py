@@ -355,6 +355,17 @@ def test_the_learners_copy_has_the_lesson_only(path):
     assert len(nb["cells"]) == len(load(path)["cells"]), "the instructor's notebook is left alone"
 
 
+def test_writing_the_learners_copy_again_keeps_a_learners_work(tmp_path):
+    english, chinese = REPO / "notebooks" / "en" / "02_model.ipynb", REPO / "notebooks" / "zh-CN" / "02_model.zh-CN.ipynb"
+    first = learner_copy.write(tmp_path, [english, chinese])
+    assert first == [tmp_path / "en" / english.name, tmp_path / "zh-CN" / chinese.name]
+    first[0].write_text(first[0].read_text(encoding="utf-8").replace("nn.Module", "my answer"), encoding="utf-8")
+    assert learner_copy.write(tmp_path, [english, chinese], replace=False) == []  # make learner-copy, again
+    assert "my answer" in first[0].read_text(encoding="utf-8")
+    assert learner_copy.write(tmp_path, [english], replace=True) == [first[0]]  # --replace: afresh, on purpose
+    assert "my answer" not in first[0].read_text(encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_a_learners_copy_runs():
     import nbformat
