@@ -45,7 +45,8 @@ def test_each_edition_has_a_folder_of_its_own_with_the_same_code_around_the_data
     for path in NOTEBOOKS + TWINS:
         code = "\n".join(source(c) for c in code_cells(load(path)))
         assert "../" not in code and '"..' not in code, f"{path.name} reaches the data through a relative path"
-        assert 'SERIES / "data"' in code, f"{path.name} does not find the data through the series' folder"
+        assert 'SERIES / "data"' in code or 'series_folder() / "data"' in code, \
+            f"{path.name} does not find the data through the series' folder"
 
 
 def test_a_notebook_finds_the_series_folder_from_wherever_it_sits(tmp_path, monkeypatch):
