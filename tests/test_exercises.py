@@ -483,6 +483,16 @@ def test_a_learners_function_runs_once_per_case(capsys):
     assert not ex.check_best_epoch(failing, History.from_dict({"epoch": [1, 2], "val_loss": [0.5, 0.4]}))
     assert calls == ["failing"] and "KeyError" in capsys.readouterr().out
 
+    def conv_params(cin, cout, k):  # the first case raises: the check stops there, naming the call
+        calls.append("conv")
+        return cin * cout * k * k / 0
+
+    calls.clear()
+    assert not ex.check_conv_params(conv_params)
+    said = capsys.readouterr().out
+    assert calls == ["conv"] and ex.verdicts()[-1] == ("check_conv_params", "not yet")
+    assert said.strip() == "Not yet. Hint: conv_params(3, 32, 3) failed with ZeroDivisionError: division by zero."
+
 
 def test_a_check_records_its_verdict_under_its_own_name(capsys):
     before = len(ex.verdicts())

@@ -73,8 +73,8 @@ def exercise(*answers: str, todo: str = N_("write the function above")):
 
     ``answers`` names the parameters that hold the learner's answers. While one is still the notebook's
     placeholder, or the check raises ``NotAttempted``, the check says so and gives no hint: the hint waits
-    for an attempt. Otherwise it prints the praise or the hint, records the verdict for ``progress``
-    under the check's own name, and returns a ``Verdict``.
+    for an attempt. Otherwise it prints the praise or the hint (the hint of ``answer_of`` when the learner's
+    code raised), records the verdict for ``progress`` under the check's own name, and returns a ``Verdict``.
     """
     def decorate(check: Callable[..., Outcome]) -> Callable[..., Verdict]:
         signature = inspect.signature(check)
@@ -90,6 +90,8 @@ def exercise(*answers: str, todo: str = N_("write the function above")):
                 print(tr("Not attempted yet: {todo}, then run this cell again.", todo=tr(str(waiting))))
                 _verdicts.append((check.__name__, "not attempted"))
                 return Verdict(False)
+            except AnswerFailed as failed:  # the learner's code raised: the hint names the call and the error
+                ok, praise, hint = False, "", str(failed)
             print((tr("Correct! ") + praise) if ok else (tr("Not yet. Hint: ") + hint))
             _verdicts.append((check.__name__, "passes" if ok else "not yet"))
             return Verdict(ok)
@@ -101,6 +103,19 @@ def exercise(*answers: str, todo: str = N_("write the function above")):
 
 def report(ok: bool, praise: str, hint: str) -> Outcome:
     return Outcome(bool(ok), praise, hint)
+
+
+class AnswerFailed(Exception):
+    """The learner's code raised; the message is the hint, naming the call and the error."""
+
+
+def answer_of(fn: Callable, *args, call: str):
+    """Run the learner's ``fn(*args)`` once and return what it gives; if it raises, the check ends there with
+    a hint naming ``call`` (how the notebook would write it) and the error."""
+    try:
+        return fn(*args)
+    except Exception as exc:  # the learner's code: any error becomes a hint
+        raise AnswerFailed(tr("{call} failed with {failed}.", call=call, failed=describe_failure(exc))) from exc
 
 
 def describe_failure(exc: Exception) -> str:

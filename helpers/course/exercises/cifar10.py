@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from ..i18n import tr
-from .checking import Outcome, describe_failure, exercise, report
+from .checking import Outcome, answer_of, exercise, report
 
 
 @exercise("flat_features")
@@ -21,11 +21,7 @@ def check_flat_features(flat_features: Callable[[int, int, int], int]) -> Outcom
             layers += [nn.Conv2d(width, out, 3, padding=1), nn.MaxPool2d(2)]
             width = out
         want = nn.Sequential(*layers, nn.Flatten())(torch.zeros(1, 3, side, side)).shape[1]
-        try:
-            got = flat_features(side, channels, blocks)
-        except Exception as exc:  # the learner's code, run once; say how it failed
-            return report(False, "", tr("flat_features({side}, {channels}, {blocks}) failed with {failed}.",
-                                        side=side, channels=channels, blocks=blocks, failed=describe_failure(exc)))
+        got = answer_of(flat_features, side, channels, blocks, call=f"flat_features({side}, {channels}, {blocks})")
         if got != want:
             return report(False, "", tr("flat_features({side}, {channels}, {blocks}) gives {got}; a real stack hands "
                                         "on {want}. Padding 1 keeps the side, each pool halves it: "
@@ -39,11 +35,7 @@ def check_conv_params(conv_params: Callable[[int, int, int], int]) -> Outcome:
     """Check a count of a Conv2d's parameters (weights and biases) against PyTorch's."""
     for cin, cout, k in ((3, 32, 3), (32, 64, 3), (1, 6, 5), (64, 128, 1)):
         want = sum(p.numel() for p in nn.Conv2d(cin, cout, k).parameters())
-        try:
-            got = conv_params(cin, cout, k)
-        except Exception as exc:  # the learner's code, run once; say how it failed
-            return report(False, "", tr("conv_params({cin}, {cout}, {k}) failed with {failed}.",
-                                        cin=cin, cout=cout, k=k, failed=describe_failure(exc)))
+        got = answer_of(conv_params, cin, cout, k, call=f"conv_params({cin}, {cout}, {k})")
         if got != want:
             return report(False, "", tr("nn.Conv2d({cin}, {cout}, {k}) has {want:,} parameters, you give {got}. Each "
                                         "output channel has one k x k filter per input channel, plus one bias.",

@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from ..i18n import tr
-from .checking import Outcome, describe_failure, exercise, report, same_parameters, tiny_problem
+from .checking import Outcome, answer_of, exercise, report, same_parameters, tiny_problem
 
 
 def _with_gradients(seed: int, scale: float) -> nn.Module:
@@ -27,11 +27,7 @@ def check_clip_grad_norm(clip: Callable[[list, float], float]) -> Outcome:
         mine, ref = _with_gradients(seed, scale), _with_gradients(seed, scale)
         before = [p.grad.clone() for p in mine.parameters()]
         params = mine.parameters() if as_generator else list(mine.parameters())
-        try:
-            got = clip(params, max_norm)
-        except Exception as exc:  # the learner's code, run once; say how it failed
-            return report(False, "", tr("clip_grad_norm(params, {max_norm}) failed with {failed}.",
-                                        max_norm=max_norm, failed=describe_failure(exc)))
+        got = answer_of(clip, params, max_norm, call=f"clip_grad_norm(params, {max_norm})")
         want = float(torch.nn.utils.clip_grad_norm_(ref.parameters(), max_norm))
         grads = [(a.grad, b.grad) for a, b in zip(mine.parameters(), ref.parameters())]
         if got is None or not math.isclose(float(got), want, rel_tol=1e-5):
@@ -86,10 +82,7 @@ def check_accumulated_step(step: Callable) -> Outcome:
     rows = []
     watch = mine.register_forward_pre_hook(lambda module, inputs: rows.append(len(inputs[0])))
     try:
-        step(mine, loss_fn, optimizer, parts)
-    except Exception as exc:  # the learner's code, run once; say how it failed
-        return report(False, "", tr("accumulated_step(model, loss_fn, optimizer, micro_batches) failed with "
-                                    "{failed}.", failed=describe_failure(exc)))
+        answer_of(step, mine, loss_fn, optimizer, parts, call="accumulated_step(model, loss_fn, optimizer, micro_batches)")
     finally:
         watch.remove()
     if rows and max(rows) > max(len(b) for _, b in parts):

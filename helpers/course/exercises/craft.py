@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from ..i18n import tr
-from .checking import Outcome, describe_failure, exercise, report
+from .checking import Outcome, answer_of, exercise, report
 
 
 @exercise("stop_epoch")
@@ -25,10 +25,7 @@ def check_early_stopping(stop_epoch: Callable[[list, int, float], int]) -> Outco
     ]
     for losses, patience, min_delta, want in cases:
         call = f"stop_epoch({losses}, patience={patience}, min_delta={min_delta})"
-        try:
-            got = stop_epoch(list(losses), patience, min_delta)
-        except Exception as exc:  # the learner's code, run once; say how it failed
-            return report(False, "", tr("{call} failed with {failed}.", call=call, failed=describe_failure(exc)))
+        got = answer_of(stop_epoch, list(losses), patience, min_delta, call=call)
         if got != want:
             return report(False, "", tr("{call} returns {got}, expected {want}. Count epochs from 1. An epoch "
                                         "improves only if its loss is below the best so far by more than min_delta "
@@ -47,10 +44,7 @@ def check_snapshot(snapshot: Callable[[nn.Module], dict]) -> Outcome:
     x = torch.randn(8, 4)
     with torch.no_grad():
         outputs_before = model(x)
-    try:
-        kept = snapshot(model)
-    except Exception as exc:  # the learner's code, run once; say how it failed
-        return report(False, "", tr("snapshot(model) failed with {failed}.", failed=describe_failure(exc)))
+    kept = answer_of(snapshot, model, call="snapshot(model)")
     if not isinstance(kept, dict) or set(kept) != set(before):
         return report(False, "", tr("return a dict with the same keys as model.state_dict() "
                                     "({keys}), got {got_type}.", keys=", ".join(before), got_type=type(kept).__name__))
@@ -63,10 +57,7 @@ def check_snapshot(snapshot: Callable[[nn.Module], dict]) -> Outcome:
                                     "model: state_dict() hands out the model's own tensors, not copies. Copy each one "
                                     "(tensor.clone()), or copy the whole dict with copy.deepcopy.", name=moved[0]))
     fresh = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
-    try:
-        fresh.load_state_dict(kept)
-    except Exception as exc:  # the learner's code, run once; say how it failed
-        return report(False, "", tr("load_state_dict(your snapshot) failed with {failed}.", failed=describe_failure(exc)))
+    answer_of(fresh.load_state_dict, kept, call="load_state_dict(your snapshot)")
     with torch.no_grad():
         same = torch.equal(fresh(x), outputs_before)
     return report(same, tr("your snapshot stays put while training goes on, and loads back with load_state_dict."),

@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from ..i18n import tr
-from .checking import Outcome, describe_failure, exercise, int_list, report
+from .checking import Outcome, answer_of, exercise, int_list, report
 
 
 @exercise("shard")
@@ -19,11 +19,7 @@ def check_shard(shard: Callable[[int, int, int], list]) -> Outcome:
 
     for n, world in ((8, 2), (12, 4), (10, 4), (7, 3), (5, 1)):
         for rank in range(world):
-            try:
-                answer = shard(n, rank, world)
-            except Exception as exc:  # the learner's code, run once; say how it failed
-                return report(False, "", tr("shard({n}, {rank}, {world}) failed with {failed}.",
-                                            n=n, rank=rank, world=world, failed=describe_failure(exc)))
+            answer = answer_of(shard, n, rank, world, call=f"shard({n}, {rank}, {world})")
             want = list(DistributedSampler(range(n), num_replicas=world, rank=rank, shuffle=False))
             got = int_list(answer)
             if got != want:
@@ -44,11 +40,7 @@ def check_scaled_lr(scaled_lr: Callable[[int, float, int, int], float]) -> Outco
         opt = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=k * base_lr)
         sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1 / k, total_iters=warm)
         for step in range(warm + 3):
-            try:
-                answer = scaled_lr(step, base_lr, k, warm)
-            except Exception as exc:  # the learner's code, run once; say how it failed
-                return report(False, "", tr("scaled_lr({step}, {base_lr}, {k}, {warm}) failed with {failed}.",
-                                            step=step, base_lr=base_lr, k=k, warm=warm, failed=describe_failure(exc)))
+            answer = answer_of(scaled_lr, step, base_lr, k, warm, call=f"scaled_lr({step}, {base_lr}, {k}, {warm})")
             got, want = answer, opt.param_groups[0]["lr"]
             if got is None or not math.isclose(float(got), want, rel_tol=1e-6, abs_tol=1e-12):
                 return report(False, "", tr(

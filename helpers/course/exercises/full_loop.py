@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from ..i18n import tr
-from .checking import Outcome, describe_failure, exercise, report, same_parameters, tiny_problem
+from .checking import Outcome, answer_of, exercise, report, same_parameters, tiny_problem
 
 
 @exercise("train_step")
@@ -21,11 +21,7 @@ def check_train_step(train_step: Callable) -> Outcome:
     opt_mine = torch.optim.SGD(mine.parameters(), lr=0.1)
     opt_ref = torch.optim.SGD(ref.parameters(), lr=0.1)
     for _ in range(3):
-        try:
-            train_step(mine, X, y, loss_fn, opt_mine)
-        except Exception as exc:  # the learner's code, run once; say how it failed
-            return report(False, "", tr("train_step(model, X, y, loss_fn, optimizer) failed with {failed}.",
-                                        failed=describe_failure(exc)))
+        answer_of(train_step, mine, X, y, loss_fn, opt_mine, call="train_step(model, X, y, loss_fn, optimizer)")
         opt_ref.zero_grad()
         loss_fn(ref(X), y).backward()
         opt_ref.step()
@@ -45,10 +41,7 @@ def check_fair_loss(evaluate: Callable) -> Outcome:
     X, y = torch.randn(10, 5), torch.randint(0, 3, (10,))
     loader = DataLoader(TensorDataset(X, y), batch_size=4)  # batches of 4, 4 and 2
     model.train()
-    try:
-        got = evaluate(model, loader, nn.CrossEntropyLoss())
-    except Exception as exc:  # the learner's code, run once; say how it failed
-        return report(False, "", tr("evaluate(model, loader, loss_fn) failed with {failed}.", failed=describe_failure(exc)))
+    got = answer_of(evaluate, model, loader, nn.CrossEntropyLoss(), call="evaluate(model, loader, loss_fn)")
     if got is None:
         return report(False, "", tr("your function returns nothing: end it with return ..."))
     got = float(got)

@@ -6,18 +6,14 @@ import math
 from collections.abc import Callable
 
 from ..i18n import tr
-from .checking import Outcome, describe_failure, exercise, report
+from .checking import Outcome, answer_of, exercise, report
 
 
 @exercise("rates")
 def check_range_rates(rates: Callable[[float, float, int], list]) -> Outcome:
     """Check the rates of a range test against the ones ``helpers.range_test`` uses."""
     for start, end, steps in ((1e-5, 10.0, 200), (0.001, 1.0, 4)):
-        try:
-            got = rates(start, end, steps)
-        except Exception as exc:  # the learner's code, run once; say how it failed
-            return report(False, "", tr("rates({start}, {end}, {steps}) failed with {failed}.",
-                                        start=start, end=end, steps=steps, failed=describe_failure(exc)))
+        got = answer_of(rates, start, end, steps, call=f"rates({start}, {end}, {steps})")
         if not isinstance(got, (list, tuple)):
             return report(False, "", tr("return a list of {steps} rates, got {got_type}.",
                                         steps=steps, got_type=type(got).__name__))
@@ -37,10 +33,7 @@ def check_smoothing(smooth: Callable[[list, float], list]) -> Outcome:
     """Check a debiased running mean against the one ``helpers.range_test`` draws."""
     values = [2.3, 2.1, 2.2, 1.7, 1.9, 1.2, 1.4, 0.9]
     for beta in (0.98, 0.5):
-        try:
-            answer = smooth(list(values), beta)
-        except Exception as exc:  # the learner's code, run once; say how it failed
-            return report(False, "", tr("smooth(values, {beta}) failed with {failed}.", beta=beta, failed=describe_failure(exc)))
+        answer = answer_of(smooth, list(values), beta, call=f"smooth(values, {beta})")
         got, avg, want = answer, 0.0, []
         if not isinstance(got, (list, tuple)):
             return report(False, "", tr("return a list with one smoothed value per value, got {got_type}.",

@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from ..i18n import tr
-from .checking import Outcome, describe_failure, exercise, report
+from .checking import Outcome, answer_of, describe_failure, exercise, report
 
 
 @exercise("count_correct")
@@ -45,10 +45,7 @@ def check_epoch_mean(epoch_mean: Callable) -> Outcome:
     for n in sizes:
         means.append(sum(losses[start:start + n]) / n)
         start += n
-    try:
-        answer = epoch_mean(means, sizes)
-    except Exception as exc:  # the learner's code, run once; say how it failed
-        return report(False, "", tr("epoch_mean(batch_means, batch_sizes) failed with {failed}.", failed=describe_failure(exc)))
+    answer = answer_of(epoch_mean, means, sizes, call="epoch_mean(batch_means, batch_sizes)")
     got, want = answer, sum(losses) / len(losses)
     if got is not None and math.isclose(float(got), want, rel_tol=1e-9):
         return report(True, tr("the mean over all {n} images, with the short last batch weighed by its size.",

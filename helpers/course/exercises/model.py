@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from ..i18n import tr
-from .checking import Outcome, describe_failure, exercise, report
+from .checking import Outcome, answer_of, exercise, report
 
 
 @exercise("model", "guess", todo="replace the None (or ...) above with your answer")
@@ -38,10 +38,7 @@ def check_predict(predict: Callable[[nn.Module, torch.Tensor], torch.Tensor]) ->
     torch.manual_seed(0)
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
     X = torch.rand(7, 1, 28, 28)
-    try:
-        got = predict(model, X)
-    except Exception as exc:  # the learner's code, run once; say how it failed
-        return report(False, "", tr("calling predict(model, X) failed with {failed}.", failed=describe_failure(exc)))
+    got = answer_of(predict, model, X, call="predict(model, X)")
     want = model(X).argmax(dim=1)
     if not isinstance(got, torch.Tensor) or got.shape != want.shape:
         return report(False, "", tr("return one class index per image: a tensor of shape {shape}.",

@@ -8,17 +8,14 @@ import torch
 from torch import nn
 
 from ..i18n import tr, trn
-from .checking import Outcome, describe_failure, exercise, report
+from .checking import Outcome, answer_of, exercise, report
 
 
 @exercise("best_epoch")
 def check_best_epoch(best_epoch: Callable, history) -> Outcome:
     """Check a function that returns the epoch with the lowest validation loss."""
     want = history.epoch[min(range(len(history)), key=lambda i: history.val_loss[i])]
-    try:
-        got = best_epoch(history)
-    except Exception as exc:  # the learner's code, run once; say how it failed
-        return report(False, "", tr("best_epoch(history) failed with {failed}.", failed=describe_failure(exc)))
+    got = answer_of(best_epoch, history, call="best_epoch(history)")
     return report(got == want, tr("epoch {epoch} has the lowest validation loss.", epoch=want),
                   tr("find the index of the smallest value in history.val_loss and return history.epoch at "
                      "that index (epochs count from 1, list indices from 0)."))

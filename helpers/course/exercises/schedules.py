@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from ..i18n import tr
-from .checking import Outcome, describe_failure, exercise, report
+from .checking import Outcome, answer_of, exercise, report
 
 
 @exercise("lr_at_epoch")
@@ -19,10 +19,7 @@ def check_step_schedule(lr_at_epoch: Callable[[int], float]) -> Outcome:
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
     for epoch in range(1, 11):
-        try:
-            answer = lr_at_epoch(epoch)
-        except Exception as exc:  # the learner's code, run once; say how it failed
-            return report(False, "", tr("lr_at_epoch({epoch}) failed with {failed}.", epoch=epoch, failed=describe_failure(exc)))
+        answer = answer_of(lr_at_epoch, epoch, call=f"lr_at_epoch({epoch})")
         got, want = answer, opt.param_groups[0]["lr"]
         if got is None or not math.isclose(float(got), want, rel_tol=1e-9):
             return report(False, "", tr("in epoch {epoch} StepLR uses {want:g}, you give {got}. Epochs 1-3 use "
@@ -40,11 +37,7 @@ def check_cosine(cosine_lr: Callable[[int, int, float], float]) -> Outcome:
         opt = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=base_lr)
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total)
         for step in range(total + 1):
-            try:
-                answer = cosine_lr(step, total, base_lr)
-            except Exception as exc:  # the learner's code, run once; say how it failed
-                return report(False, "", tr("cosine_lr({step}, {total}, {base_lr}) failed with {failed}.",
-                                            step=step, total=total, base_lr=base_lr, failed=describe_failure(exc)))
+            answer = answer_of(cosine_lr, step, total, base_lr, call=f"cosine_lr({step}, {total}, {base_lr})")
             got, want = answer, opt.param_groups[0]["lr"]
             if got is None or not math.isclose(float(got), want, rel_tol=1e-6, abs_tol=1e-12):
                 return report(False, "", tr("cosine_lr({step}, {total}, {base_lr}) gives {got}, CosineAnnealingLR "

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 
 from ..i18n import tr
-from .checking import Outcome, describe_failure, exercise, int_list, report
+from .checking import Outcome, answer_of, exercise, int_list, report
 
 
 @exercise("log_uniform")
@@ -14,11 +14,7 @@ def check_log_uniform(log_uniform: Callable[[float, float, float], float]) -> Ou
     """Check a map from u in [0, 1] to a log-uniform value between ``low`` and ``high``."""
     for low, high in ((1e-3, 1.0), (1e-4, 1e-1), (2.0, 32.0)):
         for u in (0.0, 0.25, 0.5, 0.9, 1.0):
-            try:
-                answer = log_uniform(low, high, u)
-            except Exception as exc:  # the learner's code, run once; say how it failed
-                return report(False, "", tr("log_uniform({low}, {high}, {u}) failed with {failed}.",
-                                            low=low, high=high, u=u, failed=describe_failure(exc)))
+            answer = answer_of(log_uniform, low, high, u, call=f"log_uniform({low}, {high}, {u})")
             got, want = answer, low * (high / low) ** u
             if got is None or not math.isclose(float(got), want, rel_tol=1e-6):
                 return report(False, "", tr(
@@ -33,11 +29,7 @@ def check_log_uniform(log_uniform: Callable[[float, float, float], float]) -> Ou
 def check_rungs(rungs: Callable[[int, int, int], list]) -> Outcome:
     """Check the epochs at which an ASHA scheduler compares trials: grace_period times powers of the factor."""
     for grace, factor, max_t in ((1, 2, 4), (1, 3, 27), (2, 2, 20), (1, 4, 10), (5, 2, 5)):
-        try:
-            answer = rungs(grace, factor, max_t)
-        except Exception as exc:  # the learner's code, run once; say how it failed
-            return report(False, "", tr("rungs({grace}, {factor}, {max_t}) failed with {failed}.",
-                                        grace=grace, factor=factor, max_t=max_t, failed=describe_failure(exc)))
+        answer = answer_of(rungs, grace, factor, max_t, call=f"rungs({grace}, {factor}, {max_t})")
         want, t = [], grace
         while t <= max_t:
             want.append(t)
